@@ -223,9 +223,7 @@ def _encrypt_ballot(
         r = rand()
         ct = encrypt(m, K, r)
         proofs.append(
-            prove_membership(
-                Tag.PROOF01, _counter_context(ctx, Y, i), K, ct, (0, 1), m, r, rand
-            )
+            prove_membership(Tag.PROOF01, _counter_context(ctx, Y, i), K, ct, (0, 1), m, r, rand)
         )
         cts.append(ct)
         rs.append(r)
@@ -281,9 +279,7 @@ def verify_ballot(ctx: RoundContext, ballot: CiphertextBallot) -> None:
     if len(ballot.combination_proofs) != len(ctx.form.combinations):
         raise InvalidBallot("wrong number of combination proofs")
     check_public_credential(ballot.credential)
-    verify_signature(
-        ballot.credential, _signing_message(ballot.unsigned_json()), ballot.signature
-    )
+    verify_signature(ballot.credential, _signing_message(ballot.unsigned_json()), ballot.signature)
     K = ctx.joint_key
     Y = ballot.credential
     for i, (ct, proof) in enumerate(zip(ballot.ciphertexts, ballot.counter_proofs, strict=True)):
@@ -334,4 +330,3 @@ def verify_audited(ctx: RoundContext, audited: Any) -> tuple[int, ...]:
         if r.is_zero() or encrypt(m, ctx.joint_key, r) != ct:
             raise InvalidBallot(f"audited counter {i} does not re-encrypt to the posted ciphertext")
     return tuple(counters)
-

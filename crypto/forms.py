@@ -82,8 +82,7 @@ class BallotForm:
             "seats": self.seats,
             "counters": list(self.counters),
             "combinations": [
-                {"weights": list(c.weights), "allowed": list(c.allowed)}
-                for c in self.combinations
+                {"weights": list(c.weights), "allowed": list(c.allowed)} for c in self.combinations
             ],
         }
 
@@ -142,7 +141,9 @@ def choose_at_most(n: int, k: int) -> BallotForm:
     if not 1 <= k <= n:
         raise ValueError("choose_at_most needs 1 <= k <= n")
     counters = tuple(f"choose_{i}" for i in range(1, n + 1))
-    return BallotForm("choose_at_most", n, k, counters, (Combination((1,) * n, tuple(range(k + 1))),))
+    return BallotForm(
+        "choose_at_most", n, k, counters, (Combination((1,) * n, tuple(range(k + 1))),)
+    )
 
 
 def form_for(kind: Any, n: int, k: int) -> BallotForm:

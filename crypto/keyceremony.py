@@ -104,7 +104,9 @@ class Polynomial:
             acc = acc * xs + a
         return acc
 
-    def commit(self, congress_id: str, index: int, rand: Rand = Scalar.random) -> GuardianCommitments:
+    def commit(
+        self, congress_id: str, index: int, rand: Rand = Scalar.random
+    ) -> GuardianCommitments:
         """``C_k = a_k*G`` with Schnorr proofs bound to ``(congress_id, index, k)``."""
         _check_index(index, "index")
         commitments = tuple(a * G for a in self._coefficients)

@@ -34,7 +34,9 @@ def _key(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
 
 
-def seal_keyfile(congress_id: str, guardian: int, secret: dict[str, Any], passphrase: str) -> dict[str, Any]:
+def seal_keyfile(
+    congress_id: str, guardian: int, secret: dict[str, Any], passphrase: str
+) -> dict[str, Any]:
     """Seal the guardian's secret material under ``passphrase``."""
     salt = secrets.token_bytes(16)
     nonce = secrets.token_bytes(12)

@@ -30,7 +30,7 @@ from crypto.elgamal import Ciphertext
 from crypto.encoding import require_keys, require_list, scalar_from_hex
 from crypto.errors import InvalidProof
 from crypto.group import G, Point, Scalar, small_multiple
-from crypto.hashing import Hs, HashItem, Tag
+from crypto.hashing import HashItem, Hs, Tag
 
 __all__ = [
     "CompactProof",
@@ -110,33 +110,31 @@ def prove_membership(
     Draw order (shared with JS): for j in order, the real branch draws ``u``;
     a simulated branch draws ``c_j`` then ``w_j``.
     """
+    if not 0 <= index < len(allowed):
+        raise ValueError("index is not a branch of the proof")
     m = allowed[index]
+    zero = Scalar.from_int(0)
     commitments: list[Point] = []
-    challenges: list[Scalar | None] = []
-    responses: list[Scalar | None] = []
-    u = None
+    challenges = [zero] * len(allowed)
+    responses = [zero] * len(allowed)
+    simulated_sum = zero
+    u = zero
     for j, mj in enumerate(allowed):
         if j == index:
             u = rand()
             commitments += [u * G, u * K]
-            challenges.append(None)
-            responses.append(None)
         else:
             cj = rand()
             wj = rand()
             delta = Scalar.from_int(m - mj)
             commitments += [wj * G, wj * K - (cj * delta) * G]
-            challenges.append(cj)
-            responses.append(wj + cj * r)
-    assert u is not None
+            challenges[j] = cj
+            responses[j] = wj + cj * r
+            simulated_sum = simulated_sum + cj
     c = Hs(tag, *context, K, ct.A, ct.B, *commitments)
-    c_real = c
-    for cj in challenges:
-        if cj is not None:
-            c_real = c_real - cj
-    challenges[index] = c_real
-    responses[index] = u + c_real * r
-    return MembershipProof(tuple(challenges), tuple(responses))  # type: ignore[arg-type]
+    challenges[index] = c - simulated_sum
+    responses[index] = u + challenges[index] * r
+    return MembershipProof(tuple(challenges), tuple(responses))
 
 
 def verify_membership(

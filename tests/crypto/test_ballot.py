@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crypto import (
-    G,
     CiphertextBallot,
     CredentialKey,
+    G,
     RoundContext,
     Scalar,
     Tag,
@@ -104,7 +104,13 @@ def test_agree_disagree_forms() -> None:
 
 @pytest.mark.parametrize(
     ("kind", "n", "k"),
-    [("cross_out", 3, 3), ("cross_out", 3, 0), ("agree_disagree", 3, 2), ("choose_at_most", 2, 3), ("x", 1, 1)],
+    [
+        ("cross_out", 3, 3),
+        ("cross_out", 3, 0),
+        ("agree_disagree", 3, 2),
+        ("choose_at_most", 2, 3),
+        ("x", 1, 1),
+    ],
 )
 def test_impossible_forms_are_refused(kind: str, n: int, k: int) -> None:
     with pytest.raises(EncodingError):
@@ -123,7 +129,13 @@ def test_form_json_round_trip_and_tampering() -> None:
 # -- honest ballots ----------------------------------------------------------
 
 
-FORMS = [cross_out(11, 9), cross_out(2, 1), agree_disagree(3), agree_disagree(1), choose_at_most(4, 2)]
+FORMS = [
+    cross_out(11, 9),
+    cross_out(2, 1),
+    agree_disagree(3),
+    agree_disagree(1),
+    choose_at_most(4, 2),
+]
 
 
 @settings(max_examples=12, deadline=None)
@@ -171,7 +183,9 @@ def test_ballot_size_does_not_depend_on_the_choice() -> None:
 # -- forged and altered ballots ---------------------------------------------------
 
 
-def _forge(ctx: RoundContext, counters: list[int], key: CredentialKey, claim_index: int) -> CiphertextBallot:
+def _forge(
+    ctx: RoundContext, counters: list[int], key: CredentialKey, claim_index: int
+) -> CiphertextBallot:
     """A malicious terminal: honest 0/1 proofs, a combination proof that lies."""
     K = ctx.joint_key
     cts, rs, proofs = [], [], []
@@ -180,7 +194,14 @@ def _forge(ctx: RoundContext, counters: list[int], key: CredentialKey, claim_ind
         ct = encrypt(m, K, r)
         proofs.append(
             prove_membership(
-                Tag.PROOF01, _counter_context(ctx, key.public, i), K, ct, (0, 1), min(m, 1), r, Scalar.random
+                Tag.PROOF01,
+                _counter_context(ctx, key.public, i),
+                K,
+                ct,
+                (0, 1),
+                min(m, 1),
+                r,
+                Scalar.random,
             )
         )
         cts.append(ct)
@@ -191,14 +212,29 @@ def _forge(ctx: RoundContext, counters: list[int], key: CredentialKey, claim_ind
         ct = encrypt(combo.value(counters), K, R)
         combos.append(
             prove_membership(
-                Tag.PROOF_SET, _combination_context(ctx, key.public, j, combo), K, ct,
-                combo.allowed, claim_index, R, Scalar.random,
+                Tag.PROOF_SET,
+                _combination_context(ctx, key.public, j, combo),
+                K,
+                ct,
+                combo.allowed,
+                claim_index,
+                R,
+                Scalar.random,
             )
         )
-    unsigned = CiphertextBallot(ctx.round_hash, key.public, os.urandom(16), tuple(cts), tuple(proofs), tuple(combos), b"")
+    unsigned = CiphertextBallot(
+        ctx.round_hash, key.public, os.urandom(16), tuple(cts), tuple(proofs), tuple(combos), b""
+    )
     sig = key.sign(_signing_message(unsigned.unsigned_json()))
-    return CiphertextBallot(unsigned.round_hash, key.public, unsigned.nonce, unsigned.ciphertexts,
-                            unsigned.counter_proofs, unsigned.combination_proofs, sig)
+    return CiphertextBallot(
+        unsigned.round_hash,
+        key.public,
+        unsigned.nonce,
+        unsigned.ciphertexts,
+        unsigned.counter_proofs,
+        unsigned.combination_proofs,
+        sig,
+    )
 
 
 @pytest.mark.parametrize(
@@ -262,8 +298,15 @@ def test_ballot_with_a_changed_credential_fails_the_signature(honest) -> None:
     # T-2.a at the crypto level: the signature binds the credential.
     ctx, ballot, _ = honest
     other = _key().public
-    moved = CiphertextBallot(ballot.round_hash, other, ballot.nonce, ballot.ciphertexts,
-                             ballot.counter_proofs, ballot.combination_proofs, ballot.signature)
+    moved = CiphertextBallot(
+        ballot.round_hash,
+        other,
+        ballot.nonce,
+        ballot.ciphertexts,
+        ballot.counter_proofs,
+        ballot.combination_proofs,
+        ballot.signature,
+    )
     with pytest.raises(InvalidSignature):
         verify_ballot(ctx, moved)
 
@@ -303,8 +346,15 @@ def test_swapped_counters_are_rejected(honest) -> None:
 def test_bad_signature_is_rejected(honest) -> None:
     ctx, ballot, _ = honest
     sig = bytes([ballot.signature[0] ^ 1]) + ballot.signature[1:]
-    bad = CiphertextBallot(ballot.round_hash, ballot.credential, ballot.nonce, ballot.ciphertexts,
-                           ballot.counter_proofs, ballot.combination_proofs, sig)
+    bad = CiphertextBallot(
+        ballot.round_hash,
+        ballot.credential,
+        ballot.nonce,
+        ballot.ciphertexts,
+        ballot.counter_proofs,
+        ballot.combination_proofs,
+        sig,
+    )
     with pytest.raises(InvalidSignature):
         verify_ballot(ctx, bad)
 
@@ -312,8 +362,15 @@ def test_bad_signature_is_rejected(honest) -> None:
 def test_small_order_credential_is_refused(honest) -> None:
     ctx, ballot, _ = honest
     small = bytes.fromhex("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a")
-    bad = CiphertextBallot(ballot.round_hash, small, ballot.nonce, ballot.ciphertexts,
-                           ballot.counter_proofs, ballot.combination_proofs, ballot.signature)
+    bad = CiphertextBallot(
+        ballot.round_hash,
+        small,
+        ballot.nonce,
+        ballot.ciphertexts,
+        ballot.counter_proofs,
+        ballot.combination_proofs,
+        ballot.signature,
+    )
     with pytest.raises(InvalidCredential):
         verify_ballot(ctx, bad)
 
@@ -348,7 +405,9 @@ def test_every_json_leaf_of_a_ballot_is_protected(honest) -> None:
         leaf = original
         for p in path:
             leaf = leaf[p]
-        new = leaf[:-1] + ("0" if leaf[-1] != "0" else "1") if leaf != "dh-vote/v1" else "dh-vote/v2"
+        new = (
+            leaf[:-1] + ("0" if leaf[-1] != "0" else "1") if leaf != "dh-vote/v1" else "dh-vote/v2"
+        )
         _set(mutated, path, new)
         with pytest.raises(CryptoError):
             verify_ballot(ctx, CiphertextBallot.from_json(mutated, ctx.form))

@@ -59,8 +59,12 @@ json_values = st.recursive(
     | st.booleans()
     | st.integers(min_value=-(2**53 - 1), max_value=2**53 - 1)
     | st.text(alphabet=st.characters(blacklist_categories=("Cs",))),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(alphabet=st.characters(max_codepoint=127), max_size=5), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.text(alphabet=st.characters(max_codepoint=127), max_size=5), children, max_size=4
+        )
+    ),
     max_leaves=20,
 )
 

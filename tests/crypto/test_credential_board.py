@@ -120,8 +120,13 @@ def test_fork_has_another_head() -> None:
 def test_receipts() -> None:
     server = Ed25519PrivateKey.generate()
     public = server.public_key().public_bytes_raw()
-    receipt = {"round": "00" * 64, "position": 7, "ballot": "11" * 32, "chain": "22" * 64,
-               "time": "2026-11-28T08:00:00Z"}
+    receipt = {
+        "round": "00" * 64,
+        "position": 7,
+        "ballot": "11" * 32,
+        "chain": "22" * 64,
+        "time": "2026-11-28T08:00:00Z",
+    }
     sig = sign_receipt(server, receipt)
     verify_receipt(public, receipt, sig)
     with pytest.raises(InvalidSignature):

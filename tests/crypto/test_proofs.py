@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crypto import G, L, Hs, Point, Scalar, Tag, encrypt
+from crypto import G, Hs, L, Point, Scalar, Tag, encrypt
 from crypto.elgamal import Ciphertext, decrypt_to_point
 from crypto.errors import InvalidProof
 from crypto.group import small_multiple
@@ -94,9 +94,7 @@ def test_shifting_challenge_between_branches_raises() -> None:
     _, K = _keys()
     ct, proof = _proof01(0, K)
     d = Scalar.from_int(5)
-    moved = MembershipProof(
-        (proof.challenges[0] + d, proof.challenges[1] - d), proof.responses
-    )
+    moved = MembershipProof((proof.challenges[0] + d, proof.challenges[1] - d), proof.responses)
     with pytest.raises(InvalidProof):
         verify_membership(Tag.PROOF01, CTX, K, ct, (0, 1), moved)
 

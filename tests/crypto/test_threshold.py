@@ -8,9 +8,9 @@ import os
 import pytest
 
 from crypto import (
-    G,
     CredentialKey,
     DlogTable,
+    G,
     Polynomial,
     RoundContext,
     Scalar,
@@ -86,7 +86,9 @@ def test_tampered_commitment_proof_is_detected() -> None:
     poly = Polynomial.random(2)
     published = poly.commit(CONGRESS, 1)
     other = Polynomial.random(2).commit(CONGRESS, 1)
-    mixed = GuardianCommitments(1, (other.commitments[0], published.commitments[1]), published.proofs)
+    mixed = GuardianCommitments(
+        1, (other.commitments[0], published.commitments[1]), published.proofs
+    )
     with pytest.raises(InvalidProof, match="coefficient 0"):
         verify_commitments(CONGRESS, mixed)
     with pytest.raises(InvalidProof):
@@ -126,7 +128,7 @@ def test_key_file_round_trip_and_wrong_passphrase() -> None:
 def _tally(K, counts: list[int], ballots: int):
     """Ballots as vectors of counters; ``counts[c]`` of them have counter c set."""
     cts = []
-    for c, count in enumerate(counts):
+    for count in counts:
         column = [encrypt(1 if b < count else 0, K, Scalar.random()) for b in range(ballots)]
         cts.append(sum_ciphertexts(column))
     return cts
@@ -193,7 +195,13 @@ def test_full_round_of_real_ballots_decrypts_to_the_plaintext_sum() -> None:
     K = joint_key(published)
     form = cross_out(4, 2)
     ctx = RoundContext(os.urandom(64), K, form)
-    choices = [[1, 1, 0, 0, 0, 0], [0, 1, 0, 0, 0, 0], [0] * 4 + [1, 0], [0] * 4 + [0, 1], [0, 0, 1, 1, 0, 0]]
+    choices = [
+        [1, 1, 0, 0, 0, 0],
+        [0, 1, 0, 0, 0, 0],
+        [0] * 4 + [1, 0],
+        [0] * 4 + [0, 1],
+        [0, 0, 1, 1, 0, 0],
+    ]
     ballots = [encrypt_ballot(ctx, c, CredentialKey(CONGRESS, generate_code()))[0] for c in choices]
     tally = [sum_ciphertexts(b.ciphertexts[c] for b in ballots) for c in range(len(form.counters))]
     shares = {j: compute_share(ctx.round_hash, j, secret[j], tally) for j in (1, 3, 5)}

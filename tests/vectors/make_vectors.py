@@ -16,9 +16,9 @@ from typing import Any
 from nacl import bindings as sodium
 
 from crypto import (
+    CredentialKey,
     G,
     L,
-    CredentialKey,
     Polynomial,
     RoundContext,
     Scalar,
@@ -79,9 +79,7 @@ def hashing_vectors() -> dict[str, Any]:
         items = []
         for item in case["items"]:
             ((kind, value),) = item.items()
-            items.append(
-                bytes.fromhex(value) if kind in ("bytes", "point", "scalar") else value
-            )
+            items.append(bytes.fromhex(value) if kind in ("bytes", "point", "scalar") else value)
         case["H"] = H(case["tag"], *items).hex()
         case["Hs"] = Hs(case["tag"], *items).hex()
     return {"tags": {k: v for k, v in vars(Tag).items() if k.isupper()}, "cases": cases}
@@ -90,7 +88,7 @@ def hashing_vectors() -> dict[str, Any]:
 def canonical_vectors() -> dict[str, Any]:
     values: list[Any] = [
         {"b": 1, "a": [True, False, None], "c": {"z": "x", "y": -5}},
-        {"text": "Bí thư — \"trích dẫn\" \\ \n\t\u0001 \u2028 ✓", "n": 2**53 - 1},
+        {"text": 'Bí thư — "trích dẫn" \\ \n\t\u0001 \u2028 ✓', "n": 2**53 - 1},
         [],
         {},
         {"nested": [[1, 2], {"k": ""}], "A": 0, "a": 0, "_": -(2**53 - 1)},
@@ -114,7 +112,13 @@ def group_vectors() -> dict[str, Any]:
         s, t = rand(), rand()
         P = t * G
         muls.append(
-            {"s": s.hex(), "P": P.hex(), "sG": (s * G).hex(), "sP": (s * P).hex(), "P+sG": (P + s * G).hex()}
+            {
+                "s": s.hex(),
+                "P": P.hex(),
+                "sG": (s * G).hex(),
+                "sP": (s * P).hex(),
+                "P+sG": (P + s * G).hex(),
+            }
         )
     off_curve = []
     y = 2
@@ -155,7 +159,9 @@ def group_vectors() -> dict[str, Any]:
 def credential_vectors() -> dict[str, Any]:
     cases = []
     for i in range(4):
-        body = "".join("0123456789ABCDEFGHJKMNPQRSTVWXYZ"[b % 32] for b in test_bytes(f"cred{i}", 20))
+        body = "".join(
+            "0123456789ABCDEFGHJKMNPQRSTVWXYZ"[b % 32] for b in test_bytes(f"cred{i}", 20)
+        )
         code = body + luhn32_check(body)
         key = CredentialKey(CONGRESS, code)
         seed = H(Tag.CREDENTIAL, CONGRESS, body)[:32]
@@ -201,7 +207,9 @@ def ballot_vectors() -> dict[str, Any]:
     cases = []
     for i, (name, form, counters) in enumerate(cases_spec):
         ctx = _context(name, form)
-        body = "".join("0123456789ABCDEFGHJKMNPQRSTVWXYZ"[b % 32] for b in test_bytes(f"voter{i}", 20))
+        body = "".join(
+            "0123456789ABCDEFGHJKMNPQRSTVWXYZ"[b % 32] for b in test_bytes(f"voter{i}", 20)
+        )
         code = body + luhn32_check(body)
         key = CredentialKey(CONGRESS, code)
         nonce = test_bytes(name + "/nonce", 16)
@@ -233,7 +241,13 @@ def guardian_vectors() -> dict[str, Any]:
     commits = [p.commit(CONGRESS, i, test_rand(f"schnorr{i}")) for i, p in enumerate(polys, 1)]
     comm_secret = test_rand("comm")()
     box = _seal_share(
-        CONGRESS, 1, 2, comm_secret * G, polys[0].evaluate(2), test_rand("ecies"), test_bytes("ecies", 12)
+        CONGRESS,
+        1,
+        2,
+        comm_secret * G,
+        polys[0].evaluate(2),
+        test_rand("ecies"),
+        test_bytes("ecies", 12),
     )
     share_secret = test_rand("share")()
     tally = [_context("tally", cross_out(2, 1)).joint_key]  # any valid point as A
@@ -246,7 +260,9 @@ def guardian_vectors() -> dict[str, Any]:
         "threshold": t,
         "commitments": [c.to_json() for c in commits],
         "shares": {
-            f"{i}->{j}": polys[i - 1].evaluate(j).hex() for i in range(1, n + 1) for j in range(1, n + 1)
+            f"{i}->{j}": polys[i - 1].evaluate(j).hex()
+            for i in range(1, n + 1)
+            for j in range(1, n + 1)
         },
         "ecies": {
             "from": 1,

@@ -1,0 +1,425 @@
+"""Benchmarks of the crypto core (``make bench``); writes ``docs/performance.md``.
+
+Every figure is a median of repeated runs and is set against its op-count
+floor: the count of each group operation (``bench/opcount.py``) times that
+operation's own cost, measured in the same run. The ElectionGuard 1.4.0 peer
+(``make bench-peer``) and the JavaScript twin (``bench/js_bench.mjs``) run in
+separate processes, interleaved pair by pair with ours, because this
+machine's speed drifts by up to 2x within minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import nacl
+from nacl import bindings as sodium
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.opcount import counting  # noqa: E402
+from crypto import (  # noqa: E402
+    CiphertextBallot,
+    CredentialKey,
+    DlogTable,
+    G,
+    Polynomial,
+    RoundContext,
+    Scalar,
+    Tag,
+    compute_share,
+    cross_out,
+    decrypt_tally,
+    encrypt,
+    encrypt_ballot,
+    generate_code,
+    joint_key,
+    public_share,
+    sum_ciphertexts,
+    verify_ballot,
+    verify_decryption_share,
+)
+from crypto.elgamal import Ciphertext  # noqa: E402
+from crypto.encoding import point_from_hex  # noqa: E402
+from crypto.proofs import MembershipProof, prove_membership, verify_membership  # noqa: E402
+
+PEER_PY = ROOT / "bench" / "peer" / ".venv" / "bin" / "python"
+PEER_SCRIPT = ROOT / "bench" / "peer" / "eg_bench.py"
+JS_BENCH = ROOT / "bench" / "js_bench.mjs"
+CONGRESS = "bench-congress"
+
+
+def timed(fn: Callable[[], Any], reps: int, warmup: int = 1) -> list[float]:
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t0)
+    return samples
+
+
+def per_op(fn: Callable[[], Any], batch: int = 200, reps: int = 5) -> float:
+    """Median seconds of one call, from ``reps`` batches of ``batch`` calls."""
+    return statistics.median(s / batch for s in timed(lambda: [fn() for _ in range(batch)], reps))
+
+
+def unit_costs() -> dict[str, float]:
+    s = Scalar.random()
+    P = Scalar.random() * G
+    Pb, sb = P.encode(), s.encode()
+    return {
+        "base_mul": per_op(lambda: sodium.crypto_scalarmult_ed25519_base_noclamp(sb)),
+        "var_mul": per_op(lambda: sodium.crypto_scalarmult_ed25519_noclamp(sb, Pb)),
+        "add": per_op(lambda: sodium.crypto_core_ed25519_add(Pb, Pb)),
+        "decode": per_op(lambda: sodium.crypto_core_ed25519_is_valid_point(Pb)),
+    }
+
+
+def floor_seconds(ops: dict[str, int], unit: dict[str, float], kinds: tuple[str, ...]) -> float:
+    return sum(ops.get(k, 0) * unit[k] for k in kinds)
+
+
+MULS = ("base_mul", "var_mul")
+ALL_OPS = ("base_mul", "var_mul", "add", "decode")
+
+
+def figure(
+    name: str, samples: list[float], ops: dict[str, int], unit: dict[str, float]
+) -> dict[str, Any]:
+    med = statistics.median(samples)
+    mul_floor = floor_seconds(ops, unit, MULS)
+    all_floor = floor_seconds(ops, unit, ALL_OPS)
+    return {
+        "name": name,
+        "median_s": med,
+        "samples_s": samples,
+        "ops": dict(ops),
+        "mul_floor_s": mul_floor,
+        "ratio_to_mul_floor": med / mul_floor if mul_floor else None,
+        "all_ops_floor_s": all_floor,
+        "ratio_to_all_ops_floor": med / all_floor if all_floor else None,
+    }
+
+
+def keyed_context(n: int, k: int) -> tuple[RoundContext, dict[int, Scalar], list[Any]]:
+    polys = {i: Polynomial.random(3) for i in range(1, 6)}
+    published = [polys[i].commit(CONGRESS, i) for i in range(1, 6)]
+    secrets = {
+        j: sum((p.evaluate(j) for p in polys.values()), Scalar.from_int(0)) for j in range(1, 6)
+    }
+    ctx = RoundContext(os.urandom(64), joint_key(published), cross_out(n, k))
+    return ctx, secrets, published
+
+
+def typical_counters(n: int, k: int) -> list[int]:
+    # A typical valid ballot keeps k-1 of n names (the peer uses the same choice).
+    return [1] * (k - 1) + [0] * (n - k + 1) + [0, 0]
+
+
+def bench_counter(unit: dict[str, float], reps: int) -> list[dict[str, Any]]:
+    ctx, _, _ = keyed_context(11, 9)
+    K = ctx.joint_key
+    context = (ctx.round_hash, bytes(32), 0)
+
+    def enc() -> tuple[Ciphertext, MembershipProof]:
+        r = Scalar.random()
+        ct = encrypt(1, K, r)
+        return ct, prove_membership(Tag.PROOF01, context, K, ct, (0, 1), 1, r, Scalar.random)
+
+    ct, proof = enc()
+    wire = ct.to_json()
+
+    def ver() -> None:
+        c = Ciphertext(point_from_hex(wire["A"]), point_from_hex(wire["B"]))
+        verify_membership(Tag.PROOF01, context, K, c, (0, 1), proof)
+
+    out = []
+    for name, fn in (
+        ("counter: encrypt + 0/1 proof", enc),
+        ("counter: decode + verify 0/1 proof", ver),
+    ):
+        with counting() as ops:
+            fn()
+        out.append(
+            figure(name, [s for s in timed(lambda f=fn: [f() for _ in range(50)], reps)], ops, unit)
+        )
+        out[-1]["median_s"] /= 50
+        out[-1]["samples_s"] = [s / 50 for s in out[-1]["samples_s"]]
+        out[-1]["ratio_to_mul_floor"] = out[-1]["median_s"] / out[-1]["mul_floor_s"]
+        out[-1]["ratio_to_all_ops_floor"] = out[-1]["median_s"] / out[-1]["all_ops_floor_s"]
+    return out
+
+
+def ballot_ops(n: int, k: int) -> tuple[Callable[[], Any], Callable[[], Any]]:
+    ctx, _, _ = keyed_context(n, k)
+    key = CredentialKey(CONGRESS, generate_code())
+    counters = typical_counters(n, k)
+
+    def enc() -> Any:
+        return encrypt_ballot(ctx, counters, key)
+
+    wire = enc()[0].to_json()
+
+    def ver() -> None:
+        verify_ballot(ctx, CiphertextBallot.from_json(wire, ctx.form))
+
+    return enc, ver
+
+
+def bench_tally(
+    unit: dict[str, float], ballots: int, reps: int
+) -> tuple[list[dict[str, Any]], Callable[[], tuple[int, ...]]]:
+    n, k = 65, 55
+    ctx, secrets, published = keyed_context(n, k)
+    K = ctx.joint_key
+    columns: list[list[Ciphertext]] = [[] for _ in ctx.form.counters]
+    for b in range(ballots):
+        counters = typical_counters(n, k)
+        # Rotate the kept names so every candidate gets votes.
+        names = counters[:n]
+        names = names[b % n :] + names[: b % n]
+        for c, m in enumerate(names + counters[n:]):
+            columns[c].append(encrypt(m, K, Scalar.random()))
+
+    def tally() -> list[Ciphertext]:
+        return [sum_ciphertexts(col) for col in columns]
+
+    summed = tally()
+    table = DlogTable(ballots)
+    participants = (1, 3, 5)
+    public = {j: public_share(j, published) for j in participants}
+
+    def decrypt() -> tuple[int, ...]:
+        shares = {j: compute_share(ctx.round_hash, j, secrets[j], summed) for j in participants}
+        for j in participants:
+            verify_decryption_share(ctx.round_hash, public[j], summed, shares[j])
+        return decrypt_tally(summed, shares, 3, table)
+
+    counts = decrypt()
+    assert sum(counts[:n]) == ballots * (k - 1), "the decrypted tally must match the plaintexts"
+    out = []
+    with counting() as ops:
+        tally()
+    out.append(
+        figure(f"tally: sum {ballots} ballots of 67 counters", timed(tally, reps), ops, unit)
+    )
+    with counting() as ops:
+        decrypt()
+    out.append(
+        figure(
+            "decrypt: 3-of-5 shares with proofs, verify, combine, table (67 counters)",
+            timed(decrypt, reps),
+            ops,
+            unit,
+        )
+    )
+    return out, decrypt
+
+
+def run_peer(op: str, names: int, seats: int, reps: int) -> dict[str, Any] | None:
+    if not PEER_PY.exists():
+        return None
+    cmd = [
+        str(PEER_PY),
+        str(PEER_SCRIPT),
+        op,
+        "--names",
+        str(names),
+        "--seats",
+        str(seats),
+        "--reps",
+        str(reps),
+        "--json",
+    ]
+    result = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=3600)
+    if result.returncode != 0:
+        print(result.stderr, file=sys.stderr)
+        return None
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def run_js(reps: int) -> dict[str, Any] | None:
+    if not JS_BENCH.exists():
+        return None
+    result = subprocess.run(
+        ["node", str(JS_BENCH), "--reps", str(reps)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    if result.returncode != 0:
+        print(result.stderr, file=sys.stderr)
+        return None
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def machine_line() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+    return (
+        f"{cpu}, {os.cpu_count()} cores; Linux {platform.release()}; Python "
+        f"{platform.python_version()}; PyNaCl {nacl.__version__} (bundled libsodium)"
+        f"; Node {node or 'n/a'}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--reps", type=int, default=7)
+    parser.add_argument("--peer-reps", type=int, default=3)
+    parser.add_argument("--ballots", type=int, default=450)
+    parser.add_argument("--pairs", type=int, default=2, help="interleaved ours/peer pairs")
+    parser.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
+    args = parser.parse_args()
+
+    started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    unit = unit_costs()
+    results: dict[str, Any] = {"machine": machine_line(), "date": started, "unit_costs_s": unit}
+    results["counter"] = bench_counter(unit, args.reps)
+
+    ballots = []
+    comparisons = []
+    for n, k in ((11, 9), (65, 55)):
+        enc, ver = ballot_ops(n, k)
+        for op, fn in (("encrypt", enc), ("verify", ver)):
+            with counting() as ops:
+                fn()
+            fig = figure(f"ballot {n} names / {k} seats: {op}", timed(fn, args.reps), ops, unit)
+            ballots.append(fig)
+            for pair in range(args.pairs):
+                peer = run_peer(op, n, k, args.peer_reps)
+                if peer is None:
+                    break
+                ours = statistics.median(timed(fn, args.reps))
+                comparisons.append(
+                    {
+                        "op": op,
+                        "shape": f"{n}/{k}",
+                        "pair": pair + 1,
+                        "ours_s": ours,
+                        "peer_s": peer["median_s"],
+                        "speedup": peer["median_s"] / ours,
+                    }
+                )
+    results["ballots"] = ballots
+
+    tally_figs, decrypt = bench_tally(unit, args.ballots, max(3, args.reps // 2))
+    results["tally"] = tally_figs
+    for pair in range(args.pairs):
+        peer = run_peer("decrypt", 65, 55, args.peer_reps)
+        if peer is None:
+            break
+        ours = statistics.median(timed(decrypt, 3))
+        comparisons.append(
+            {
+                "op": "decrypt (3 guardians)",
+                "shape": "65/55",
+                "pair": pair + 1,
+                "ours_s": ours,
+                "peer_s": peer["median_s"],
+                "speedup": peer["median_s"] / ours,
+            }
+        )
+    results["peer"] = comparisons
+    results["js"] = run_js(args.reps)
+
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=1) + "\n")
+    Path(args.out).write_text(render(results), encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+def ms(x: float) -> str:
+    return f"{x * 1e3:.2f} ms" if x < 10 else f"{x:.2f} s"
+
+
+def ratio(x: float | None) -> str:
+    return "—" if x is None else f"{x:.2f}"
+
+
+def render(r: dict[str, Any]) -> str:
+    u = r["unit_costs_s"]
+    lines = [
+        "# Performance",
+        "",
+        "Written by `make bench` (`bench/run.py`); do not edit by hand. Raw numbers are in",
+        "`bench/results.json`.",
+        "",
+        f"Machine: {r['machine']}. Run: {r['date']}.",
+        "",
+        "## Unit costs (libsodium through PyNaCl, median per call)",
+        "",
+        "| operation | cost |",
+        "| --- | --- |",
+        f"| fixed-base multiplication `s*G` | {u['base_mul'] * 1e6:.1f} µs |",
+        "| variable-base multiplication `s*P` (libsodium re-checks `P`'s subgroup) | "
+        f"{u['var_mul'] * 1e6:.1f} µs |",
+        f"| point addition | {u['add'] * 1e6:.1f} µs |",
+        f"| strict point decoding | {u['decode'] * 1e6:.1f} µs |",
+        "",
+        "## Python figures against their op-count floors",
+        "",
+        "`mul floor` = (fixed-base count × its cost) + (variable-base count × its cost);",
+        "`all-ops floor` adds the additions and strict decodings at their own costs.",
+        "",
+        "| figure | median | base muls | var muls | adds | decodes | ratio to mul floor "
+        "| ratio to all-ops floor |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for fig in r["counter"] + r["ballots"] + r["tally"]:
+        o = fig["ops"]
+        lines.append(
+            f"| {fig['name']} | {ms(fig['median_s'])} | {o.get('base_mul', 0)} | "
+            f"{o.get('var_mul', 0)} | "
+            f"{o.get('add', 0)} | {o.get('decode', 0)} | {ratio(fig['ratio_to_mul_floor'])} | "
+            f"{ratio(fig['ratio_to_all_ops_floor'])} |"
+        )
+    lines += ["", "## JavaScript (Node, @noble/curves)", ""]
+    js = r.get("js")
+    if js:
+        lines += ["| figure | median |", "| --- | --- |"]
+        for name, fig in js["figures"].items():
+            lines.append(f"| {name} | {ms(fig['median_s'])} |")
+    else:
+        lines.append("Not measured in this run (bench/js_bench.mjs or node missing).")
+    lines += ["", "## Against ElectionGuard 1.4.0 (same shapes, interleaved pairs)", ""]
+    if r["peer"]:
+        lines += [
+            "| operation | shape | pair | dh-vote | ElectionGuard | speed-up |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        for c in r["peer"]:
+            lines.append(
+                f"| {c['op']} | {c['shape']} | {c['pair']} | {ms(c['ours_s'])} | "
+                f"{ms(c['peer_s'])} | {c['speedup']:.1f}x |"
+            )
+    else:
+        lines.append("Not measured in this run: run `make bench-peer` first.")
+    lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
