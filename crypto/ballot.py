@@ -212,6 +212,8 @@ def _encrypt_ballot(
     ``r_i`` then that counter's proof draws; then each combination's proof
     draws in order (see ``prove_membership``).
     """
+    if len(nonce) != NONCE_BYTES:
+        raise ValueError("the ballot nonce is 16 bytes")
     form = ctx.form
     form.check_plaintext(counters)
     K = ctx.joint_key

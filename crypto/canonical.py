@@ -14,12 +14,16 @@ from typing import Any
 
 from crypto.errors import EncodingError
 
-__all__ = ["MAX_SAFE_INTEGER", "canonical_json", "parse_json"]
+__all__ = ["MAX_DEPTH", "MAX_SAFE_INTEGER", "canonical_json", "parse_json"]
 
 MAX_SAFE_INTEGER = 2**53 - 1
+#: The deepest nesting accepted, the same on both sides (JS: ``MAX_DEPTH``).
+MAX_DEPTH = 512
 
 
-def _check(value: Any, path: str) -> None:
+def _check(value: Any, path: str, depth: int = 0) -> None:
+    if depth > MAX_DEPTH:
+        raise EncodingError(f"nesting deeper than {MAX_DEPTH} at {path}")
     # bool is a subclass of int in Python, so it is tested first.
     if value is None or isinstance(value, bool):
         return
@@ -32,7 +36,7 @@ def _check(value: Any, path: str) -> None:
         return
     if isinstance(value, list | tuple):
         for i, item in enumerate(value):
-            _check(item, f"{path}[{i}]")
+            _check(item, f"{path}[{i}]", depth + 1)
         return
     if isinstance(value, dict):
         for key, item in value.items():
@@ -40,7 +44,7 @@ def _check(value: Any, path: str) -> None:
                 raise EncodingError(f"object key is not a string at {path}")
             if not key.isascii():
                 raise EncodingError(f"object key is not ASCII at {path}")
-            _check(item, f"{path}.{key}")
+            _check(item, f"{path}.{key}", depth + 1)
         return
     raise EncodingError(f"type {type(value).__name__} is not allowed in canonical JSON at {path}")
 

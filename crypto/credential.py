@@ -47,6 +47,8 @@ _ALIASES = {"O": "0", "I": "1", "L": "1"}
 
 def luhn32_check(chars: str) -> str:
     """The Luhn mod 32 check character of ``chars`` (detects every single-character error)."""
+    if any(ch not in _INDEX for ch in chars):
+        raise ValueError("luhn32_check takes characters of the Crockford alphabet")
     factor = 2
     total = 0
     for ch in reversed(chars):
@@ -64,8 +66,8 @@ def generate_code() -> str:
 
 def format_code(code: str) -> str:
     """Group a 21-character code for printing: ``XXXXX-XXXXX-XXXXX-XXXXX-C``."""
-    code = parse_code(code) + luhn32_check(parse_code(code))
-    return "-".join(code[i : i + 5] for i in range(0, 20, 5)) + "-" + code[20]
+    body = parse_code(code)
+    return "-".join(body[i : i + 5] for i in range(0, 20, 5)) + "-" + luhn32_check(body)
 
 
 def parse_code(text: str) -> str:
@@ -77,6 +79,10 @@ def parse_code(text: str) -> str:
     """
     if not isinstance(text, str):
         raise InvalidCredential("credential code must be text")
+    # Refuse non-ASCII before case folding: Unicode case tables differ between Python and
+    # browsers ("ı".upper() is "I"), and both sides must normalise exactly alike.
+    if not text.isascii():
+        raise InvalidCredential("credential code has a character outside the alphabet")
     cleaned = "".join(_ALIASES.get(ch, ch) for ch in text.upper() if ch not in " -")
     if len(cleaned) != CODE_CHARS + 1:
         raise InvalidCredential("credential code has the wrong length")

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from crypto.canonical import canonical_json
 from crypto.encoding import require_int, require_keys, require_list
 from crypto.errors import EncodingError, InvalidBallot
 
@@ -96,7 +97,9 @@ class BallotForm:
         form = form_for(kind, n, k)
         require_list(obj["counters"], "form.counters")
         require_list(obj["combinations"], "form.combinations")
-        if form.to_json() != obj:
+        # Compare canonical bytes, not Python values: True == 1 in Python, but a manifest
+        # whose weights say `true` must not pass for one that says 1.
+        if canonical_json(form.to_json()) != canonical_json(obj):
             raise EncodingError("form: counters or combinations differ from its kind and sizes")
         return form
 

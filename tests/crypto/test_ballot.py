@@ -124,6 +124,11 @@ def test_form_json_round_trip_and_tampering() -> None:
     tampered["combinations"][0]["allowed"].append(10)
     with pytest.raises(EncodingError):
         BallotForm.from_json(tampered)
+    # A boolean is not the integer 1, although Python compares them equal.
+    as_bool = cross_out(3, 1).to_json()
+    as_bool["combinations"][0]["weights"][0] = True
+    with pytest.raises(EncodingError):
+        BallotForm.from_json(as_bool)
 
 
 # -- honest ballots ----------------------------------------------------------

@@ -74,3 +74,17 @@ def test_one_object_one_byte_string(value: object) -> None:
     encoded = canonical_json(value)
     assert canonical_json(parse_json(encoded)) == encoded
     assert parse_json(encoded) == value
+
+
+def test_nesting_limit_is_the_same_on_both_sides() -> None:
+    from crypto.canonical import MAX_DEPTH
+
+    assert MAX_DEPTH == 512  # the JS twin's MAX_DEPTH
+    ok = [[]]
+    for _ in range(MAX_DEPTH - 1):
+        ok = [ok]
+    canonical_json(ok)
+    with pytest.raises(EncodingError):
+        canonical_json([ok])
+    with pytest.raises(EncodingError):
+        parse_json("[" * 600 + "]" * 600)

@@ -48,6 +48,14 @@ def test_invalid_codes_are_refused(bad: str) -> None:
         parse_code(bad)
 
 
+@pytest.mark.parametrize("char", ["ı", "ſ", "Ｏ"])
+def test_non_ascii_lookalikes_are_refused(char: str) -> None:
+    # Unicode case folding would turn these into alphabet characters.
+    code = generate_code()
+    with pytest.raises(InvalidCredential):
+        parse_code(char + code[1:])
+
+
 def test_check_character_catches_every_single_substitution() -> None:
     code = generate_code()
     for pos in range(21):

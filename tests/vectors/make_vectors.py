@@ -180,7 +180,14 @@ def credential_vectors() -> dict[str, Any]:
     return {
         "cases": cases,
         "typed_variants": [{"typed": typed, "canonical": cases[0]["code"][:20]}],
-        "invalid_codes": [bad, cases[0]["code"][:-1], cases[0]["code"] + "0", "U" * 21],
+        "invalid_codes": [
+            bad,
+            cases[0]["code"][:-1],
+            cases[0]["code"] + "0",
+            "U" * 21,
+            # A dotless i upper-cases to I (an alias of 1) in Unicode: refused before folding.
+            "\u0131" + cases[0]["code"][1:],
+        ],
     }
 
 
