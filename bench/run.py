@@ -256,7 +256,7 @@ def run_js(reps: int) -> dict[str, Any] | None:
     if not JS_BENCH.exists():
         return None
     result = subprocess.run(
-        ["node", str(JS_BENCH), "--reps", str(reps)],
+        ["node", str(JS_BENCH), "--reps", str(reps), "--json"],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -1,6 +1,6 @@
 // Timings of the JS ballot crypto in Node (not a test):
 //
-//     node tests/js/bench.mjs [--reps N] [--json]
+//     node bench/js_bench.mjs [--reps N] [--json]
 //
 // Shapes and choices follow bench/run.py: a cross-out ballot of 11 names / 9 seats and of
 // 65 / 55 keeping k-1 names, "verify" meaning decode from JSON + verifyBallot. Each figure
@@ -20,7 +20,7 @@ import {
   generateCode,
   roundHash,
   verifyBallot,
-} from "../../election/static/js/crypto/index.js";
+} from "../election/static/js/crypto/index.js";
 
 const args = process.argv.slice(2);
 const REPS = args.includes("--reps") ? Number(args[args.indexOf("--reps") + 1]) : 7;
