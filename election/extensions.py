@@ -10,11 +10,12 @@ from flask import Flask
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
 from election.paths import TRANSLATIONS_DIR
 
-__all__ = ["babel", "csrf", "init_app", "limiter"]
+__all__ = ["babel", "csrf", "init_app", "limiter", "login_manager"]
 
 #: CSRF protection for every unsafe request (Flask-WTF).
 csrf = CSRFProtect()
@@ -25,6 +26,9 @@ babel = Babel()
 #: Rate limits. No default limit: routes that need one (login, badge check-in) declare it.
 #: Behind the reverse proxy the remote address is only right once ProxyFix is configured.
 limiter = Limiter(key_func=get_remote_address)
+
+#: Operator sign-in (Flask-Login); bound and configured by `election.web.access.init_app`.
+login_manager = LoginManager()
 
 
 def init_app(app: Flask) -> None:

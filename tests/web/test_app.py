@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 
 from election.config import DEV_SECRET_KEY, ConfigError
 from election.web import assets
+from election.web.access import PUBLIC, allow
 from election.web.security import CONTENT_SECURITY_POLICY
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -179,6 +180,7 @@ def test_session_cookie_flags(make_app: Callable[..., Flask]) -> None:
     app = make_app()
 
     @app.get("/_test/session")
+    @allow(PUBLIC)
     def set_session() -> str:
         session["seen"] = True
         return "ok"
@@ -206,6 +208,8 @@ def error_app(make_app: Callable[..., Flask]) -> Flask:
     def upload() -> str:
         return str(len(request.get_data()))
 
+    allow(PUBLIC)(fail)
+    allow(PUBLIC)(upload)
     for prefix in ("/_test", "/api/_test"):
         app.add_url_rule(f"{prefix}/fail/<int:code>", f"fail{prefix}", fail)
         app.add_url_rule(f"{prefix}/upload", f"upload{prefix}", upload, methods=["POST"])
@@ -271,6 +275,7 @@ def test_unhandled_errors_propagate_in_tests(app: Flask) -> None:
     # With TESTING on (and PROPAGATE_EXCEPTIONS unset), a bug surfaces as the exception,
     # not as a friendly page that would hide it.
     @app.get("/_test/bug")
+    @allow(PUBLIC)
     def bug() -> str:
         raise RuntimeError("bug")
 
@@ -282,6 +287,7 @@ def test_csrf_is_enforced_when_enabled(make_app: Callable[..., Flask]) -> None:
     app = make_app(WTF_CSRF_ENABLED=True)
 
     @app.post("/_test/form")
+    @allow(PUBLIC)
     def form() -> str:
         return "accepted"
 
@@ -318,6 +324,7 @@ def test_production_with_real_secret(make_app: Callable[..., Flask]) -> None:
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
     @app.get("/_test/session")
+    @allow(PUBLIC)
     def set_session() -> str:
         session["seen"] = True
         return "ok"

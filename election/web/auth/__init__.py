@@ -1,0 +1,5 @@
+"""Operator sign-in and sign-out."""
+
+from election.web.auth.views import bp
+
+__all__ = ["bp"]

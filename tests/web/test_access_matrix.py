@@ -1,0 +1,154 @@
+"""Every route x every audience: deny by default, and exactly the declared access.
+
+``EXPECTED`` lists every endpoint the app registers with the audiences that may use it.
+The test fails when a route is added without an entry here, when a view's declaration
+differs from this table, and when a live request by an audience outside the table is not
+refused (401/302 to the sign-in page for anonymous, 403 for a wrong role).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+
+from election.models import Role
+from election.web.access import ANY_ROLE, PUBLIC, TERMINAL, access_of
+from tests.web.conftest import WebFixture
+
+S, P, C, K, I = (
+    Role.SECRETARIAT.value,
+    Role.PRESIDIUM.value,
+    Role.CREDENTIALS.value,
+    Role.COUNTING.value,
+    Role.INSPECTION.value,
+)
+EVERYONE = {PUBLIC}
+
+#: endpoint -> audiences. Add a line for every new route.
+EXPECTED: dict[str, set[str]] = {
+    "public.index": EVERYONE,
+    "public.healthz": EVERYONE,
+    "auth.login": EVERYONE,
+    "auth.logout": {ANY_ROLE},
+}
+
+AUDIENCES = ["anonymous", "terminal", *[r.value for r in Role]]
+
+
+def _endpoints(app: Flask) -> dict[str, tuple[str, set[str]]]:
+    """endpoint -> (a concrete URL, its methods) with sample values for path variables."""
+    out = {}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        url = re.sub(r"<(?:int:)?[^>]+>", "1", rule.rule)
+        out[rule.endpoint] = (url, set(rule.methods or ()) - {"HEAD", "OPTIONS"})
+    return out
+
+
+def test_every_route_is_in_the_matrix(web: WebFixture) -> None:
+    registered = set(_endpoints(web.app))
+    assert registered - set(EXPECTED) == set(), "routes missing from EXPECTED"
+    assert set(EXPECTED) - registered == set(), "EXPECTED names routes that do not exist"
+
+
+def test_declarations_match_the_matrix(web: WebFixture) -> None:
+    for endpoint, view in web.app.view_functions.items():
+        if endpoint == "static":
+            continue
+        assert access_of(view) == EXPECTED[endpoint], endpoint
+
+
+def _allowed(audience: str, declared: set[str]) -> bool:
+    if PUBLIC in declared:
+        return True
+    if audience == "terminal":
+        return TERMINAL in declared
+    if audience == "anonymous":
+        return False
+    return ANY_ROLE in declared or audience in declared
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_live_requests_follow_the_matrix(web: WebFixture, audience: str) -> None:
+    client = web.app.test_client()
+    if audience == "terminal":
+        web.terminal(client)
+    elif audience != "anonymous":
+        web.login(client, Role(audience))
+    for endpoint, (url, methods) in sorted(_endpoints(web.app).items()):
+        if endpoint == "auth.logout":
+            continue  # it would end the signed-in session for the rest of the loop
+        for method in sorted(methods):
+            response = client.open(url, method=method)
+            refused = response.status_code in (401, 403) or (
+                response.status_code == 302
+                and "/login" in response.headers.get("Location", "")
+                and endpoint != "auth.login"
+            )
+            expected = _allowed(audience, EXPECTED[endpoint])
+            assert refused != expected, f"{audience} {method} {url}: {response.status_code}"
+
+
+def test_an_undeclared_route_is_refused(make_app) -> None:
+    app = make_app()
+
+    @app.get("/_undeclared")
+    def undeclared() -> str:
+        return "should never be served"
+
+    assert app.test_client().get("/_undeclared").status_code == 403
+
+
+def test_anonymous_json_request_gets_401(web: WebFixture) -> None:
+    from election.web.access import allow
+
+    @web.app.get("/api/_private")
+    @allow(Role.PRESIDIUM)
+    def private() -> str:
+        return "secret"
+
+    response = web.app.test_client().get("/api/_private")
+    assert response.status_code == 401
+    assert response.get_json()["error"] == "unauthenticated"
+
+
+def test_wrong_role_gets_403(web: WebFixture) -> None:
+    from election.web.access import allow
+
+    @web.app.get("/_presidium_only")
+    @allow(Role.PRESIDIUM)
+    def only() -> str:
+        return "ok"
+
+    client = web.app.test_client()
+    web.login(client, Role.INSPECTION)
+    assert client.get("/_presidium_only").status_code == 403
+    client2 = web.app.test_client()
+    web.login(client2, Role.PRESIDIUM)
+    assert client2.get("/_presidium_only").status_code == 200
+
+
+def test_login_renews_the_session_and_rejects_bad_passwords(web: WebFixture) -> None:
+    client = web.app.test_client()
+    with client.session_transaction() as s:
+        s["planted"] = "by an attacker"
+    web.login(client, Role.PRESIDIUM)
+    with client.session_transaction() as s:
+        assert "planted" not in s
+    bad = web.app.test_client().post(
+        "/login", data={"username": web.usernames[Role.PRESIDIUM], "password": "wrong"}
+    )
+    assert bad.status_code == 200
+    assert "không đúng" in bad.get_data(as_text=True)
+
+
+def test_login_redirect_is_not_open(web: WebFixture) -> None:
+    client = web.app.test_client()
+    response = client.post(
+        "/login?next=//evil.example/x",
+        data={"username": web.usernames[Role.PRESIDIUM], "password": "correct horse battery"},
+    )
+    assert response.headers["Location"] == "/"
