@@ -50,10 +50,11 @@ class WebFixture:
 
 @pytest.fixture
 def web(make_app: Callable[..., Flask], tmp_path: Path, sqlite_template: Path) -> WebFixture:
+    from sqlalchemy.orm import Session
+
     from election.db import make_engine
     from election.services import users
     from election.services.base import SYSTEM
-    from sqlalchemy.orm import Session
 
     path = tmp_path / "web.sqlite3"
     shutil.copyfile(sqlite_template, path)

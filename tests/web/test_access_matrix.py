@@ -17,7 +17,7 @@ from election.models import Role
 from election.web.access import ANY_ROLE, PUBLIC, TERMINAL, access_of
 from tests.web.conftest import WebFixture
 
-S, P, C, K, I = (
+S, P, C, K, INSP = (
     Role.SECRETARIAT.value,
     Role.PRESIDIUM.value,
     Role.CREDENTIALS.value,
