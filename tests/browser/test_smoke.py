@@ -10,66 +10,11 @@ package, and without it this test fails rather than skips, so CI cannot pass wit
 
 from __future__ import annotations
 
-import os
-import threading
-from collections.abc import Callable, Iterator
-from pathlib import Path
-
 import pytest
-from flask import Flask
-from werkzeug.serving import make_server
 
-CHROMIUM = Path(os.environ.get("DHVOTE_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
+from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
-
-
-@pytest.fixture
-def live_server(make_app: Callable[..., Flask]) -> Iterator[str]:
-    """Serve a fresh app on 127.0.0.1 and an OS-chosen free port; yield its base URL."""
-    app = make_app()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-
-
-@pytest.fixture
-def browser_page() -> Iterator[object]:
-    if not CHROMIUM.is_file():
-        pytest.fail(
-            f"{CHROMIUM} not found: install Debian's Chromium with "
-            "`apt-get update && apt-get install -y chromium` (.ci/run does this). "
-            "Browser tests never download a browser."
-        )
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as e:
-        pytest.fail(f"the playwright Python package is missing ({e}); run `make setup`")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 800})
-            yield context.new_page()
-            context.close()
-        finally:
-            browser.close()
 
 
 def test_home_page_in_chromium(live_server: str, browser_page: object) -> None:
