@@ -30,7 +30,7 @@ JS_TEST_FIND := find tests/js -type f \( -name '*.test.js' -o -name '*.test.mjs'
 .PHONY: help setup run test lint typecheck bench bench-peer translations clean
 
 help:
-	@echo "make run         set up, initialise the database if supported, serve http://$(HOST):$(PORT)/"
+	@echo "make run         set up, initialise the database, load the demo if empty, serve http://$(HOST):$(PORT)/"
 	@echo "make test        set up, then ruff, pytest (incl. browser + PostgreSQL tests) and node --test"
 	@echo "make setup       create .venv, install Python and npm packages, build JS, compile translations"
 	@echo "make lint        ruff check, ruff format --check and mypy"
@@ -58,12 +58,11 @@ $(JS_MANIFEST): $(NODE_STAMP) scripts/build-js.mjs $(JS_SOURCES)
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(PY_STAMP)
 	$(BIN)/pybabel compile -i $< -o $@
 
+# init-db migrates the database (SQLite in instance/ unless DHVOTE_DATABASE_URL says
+# otherwise) and creates the server key; the demo congress is loaded only into an empty one.
 run: setup
-	@if $(BIN)/dhvote init-db --help >/dev/null 2>&1; then \
-		$(BIN)/dhvote init-db; \
-	else \
-		echo "dhvote init-db is not available yet; skipping database initialisation"; \
-	fi
+	$(BIN)/dhvote init-db
+	$(BIN)/dhvote demo --if-empty
 	$(BIN)/dhvote run --host $(HOST) --port $(PORT)
 
 test: setup

@@ -58,17 +58,21 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     settings.finalize(app.config)
 
-    from election import extensions
-    from election.web import assets, errors, i18n, security
+    from election import db, extensions
+    from election.web import access, assets, errors, formatting, i18n, labels, security
 
+    db.init_app(app)
     extensions.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     assets.init_app(app)
+    formatting.init_app(app)
+    labels.init_app(app)
     errors.init_app(app)
+    access.init_app(app)
 
-    from election.web.public import bp as public_bp
+    from election.web import register_blueprints
 
-    app.register_blueprint(public_bp)
+    register_blueprints(app)
 
     return app

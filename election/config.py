@@ -100,6 +100,17 @@ def _text(name: str, value: Any) -> str:
     raise ConfigError(f"{name} must be text, got {type(value).__name__} {value!r}")
 
 
+def _database_url(name: str, value: Any) -> str:
+    """Empty (the default SQLite file) or a SQLite/PostgreSQL URL; checked, not parsed, here."""
+    text = _text(name, value).strip()
+    if text and not re.match(r"(sqlite|postgresql)(\+[a-z0-9_]+)?://", text):
+        raise ConfigError(
+            f"{name} must be a sqlite:/// or postgresql+psycopg:// URL (or empty for the "
+            f"default SQLite file in the instance folder), got {text!r}"
+        )
+    return text
+
+
 def _choice(*options: str) -> Coercer:
     def coerce(name: str, value: Any) -> str:
         text = _text(name, value)
@@ -230,6 +241,24 @@ SETTINGS: tuple[Setting, ...] = (
         _text,
         "Where Flask-Limiter keeps its counters. 'memory://' counts per process; with several "
         "gunicorn workers use a shared store (e.g. redis://127.0.0.1:6379).",
+    ),
+    Setting(
+        "DATABASE_URL",
+        "",
+        _database_url,
+        "SQLAlchemy URL of the database. Empty (the default) means the SQLite file "
+        "dhvote.sqlite3 in the Flask instance folder (instance/ in a checkout), created by "
+        "`dhvote init-db`. For a real deployment use PostgreSQL, e.g. "
+        "postgresql+psycopg://dhvote@127.0.0.1:5432/dhvote (DHVOTE_DATABASE_URL). Only "
+        "sqlite and postgresql are supported.",
+    ),
+    Setting(
+        "SERVER_KEY_FILE",
+        "",
+        _text,
+        "Path of the server's Ed25519 receipt-signing private key (PEM). Empty (the default) "
+        "means server-signing-key.pem in the instance folder. `dhvote init-db` creates it "
+        "with mode 0600 if it is missing; only its public key is stored in the database.",
     ),
     Setting(
         "HSTS_SECONDS",

@@ -2,19 +2,34 @@
 need their own configuration and `db_url` for tests that need PostgreSQL.
 
 Every app built here is hermetic: `DHVOTE_*` variables from the developer's shell and any
-local `config/settings.toml` are hidden from it.
+local `config/settings.toml` are hidden from it, and its database and server key file live
+in the test's temporary directory.
+
+Database fixtures: `session` is a SQLAlchemy session on an empty, fully created schema,
+parametrized over the databases available — SQLite always, PostgreSQL when
+`DHVOTE_TEST_DATABASE_URL` is set. SQLite gets a fresh file per test (a copy of a template
+made once per run). PostgreSQL gets a fresh schema per test module, and each test runs in
+one outer transaction that is rolled back at the end; the session joins it with
+`join_transaction_mode="create_savepoint"`, so the services' commits and rollbacks work
+inside it as savepoints. Model factories are in `tests/factories.py`.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import secrets
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.profiles import CHEAPEST
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy.orm import Session
 
 from election import create_app
 
@@ -50,6 +65,9 @@ def make_app(isolated_env: Path) -> Callable[..., Flask]:
             "SECRET_KEY": TEST_SECRET_KEY,
             # Form tests post without tokens; CSRF has its own tests with it switched on.
             "WTF_CSRF_ENABLED": False,
+            # Never the developer's instance/ folder.
+            "DATABASE_URL": f"sqlite:///{isolated_env.parent / 'app.sqlite3'}",
+            "SERVER_KEY_FILE": str(isolated_env.parent / "server-signing-key.pem"),
         }
         config.update(overrides)
         return create_app(config)
@@ -89,3 +107,87 @@ def db_url() -> str:
             pytest.fail(message)
         pytest.skip(message)
     return url
+
+
+# --------------------------------------------------------------------------- databases
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id with the cheapest parameters: the real ones take half a second a hash."""
+    monkeypatch.setattr("election.services.users.HASHER", PasswordHasher.from_parameters(CHEAPEST))
+
+
+def _database_params() -> list[Any]:
+    params: list[Any] = ["sqlite"]
+    if os.environ.get(DATABASE_URL_VARIABLE):
+        params.append(pytest.param("postgresql", marks=pytest.mark.postgres))
+    return params
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file holding the whole schema, copied for every test that needs one."""
+    from election.db import make_engine
+    from election.models import Base
+
+    path = tmp_path_factory.mktemp("template") / "schema.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    Base.metadata.create_all(engine)
+    with engine.connect() as connection:
+        # Fold the WAL into the main file, so that copying the file copies the schema.
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="module")
+def postgres_engine() -> Iterator[sa.Engine]:
+    """An engine on a fresh PostgreSQL schema holding the whole schema, for one module."""
+    from election.db import make_engine
+    from election.models import Base
+
+    url = os.environ[DATABASE_URL_VARIABLE]
+    schema = f"dhvote_test_{secrets.token_hex(6)}"
+    admin = make_engine(url)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        Base.metadata.create_all(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
+
+
+@pytest.fixture(params=_database_params())
+def session(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> Iterator[Session]:
+    """A session on an empty database with the whole schema (see the module docstring)."""
+    from election.db import make_engine
+
+    if request.param == "sqlite":
+        path = tmp_path / "test.sqlite3"
+        shutil.copyfile(sqlite_template, path)
+        engine = make_engine(f"sqlite:///{path}")
+        db = Session(engine, expire_on_commit=False)
+        try:
+            yield db
+        finally:
+            db.close()
+            engine.dispose()
+        return
+    engine = request.getfixturevalue("postgres_engine")
+    connection = engine.connect()
+    outer = connection.begin()
+    db = Session(bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint")
+    try:
+        yield db
+    finally:
+        db.close()
+        outer.rollback()
+        connection.close()

@@ -1,0 +1,305 @@
+"""The credentials board's work: reviewing people, recording attendance, and registering,
+revoking and reissuing public voting credentials.
+
+A voting credential is a public key ``Y`` only (PROTOCOL.md section 5): the desk's device
+generates the badge code and derives ``Y`` from it, and only ``Y`` reaches the server. Each
+key is checked strictly (``crypto.check_public_credential``: canonical, in the prime-order
+subgroup, not of small order) before it is stored, because the plain Ed25519 check accepts
+forged signatures under a small-order key.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+import crypto
+from election.errors import Conflict, InvalidInput, InvalidState
+from election.models import (
+    Attendance,
+    BodyMember,
+    CongressSession,
+    CredentialReview,
+    CredentialStatus,
+    Member,
+    Role,
+    SessionKind,
+    VotingCredential,
+)
+from election.services import events
+from election.services.base import Actor, require_role, service
+from election.services.eligibility import has_voting_right
+
+__all__ = [
+    "active_credential",
+    "check_in",
+    "record_attendance",
+    "register_credential",
+    "reissue_credential",
+    "review_member",
+    "revoke_credential",
+]
+
+
+def _reason(reason: str | None, what: str) -> str:
+    if reason is None or not reason.strip():
+        raise InvalidInput(f"{what} needs a reason")
+    return reason.strip()
+
+
+def active_credential(db: Session, member: Member) -> VotingCredential | None:
+    """The member's active credential, if any (at most one exists: a unique index)."""
+    return db.scalar(
+        sa.select(VotingCredential).where(
+            VotingCredential.member_id == member.id,
+            VotingCredential.status == CredentialStatus.ACTIVE,
+        )
+    )
+
+
+@service
+def review_member(
+    db: Session,
+    actor: Actor,
+    member: Member,
+    *,
+    recognised: bool,
+    now: datetime,
+    reason: str | None = None,
+) -> CredentialReview:
+    """Record the credentials board's conclusion on ``member`` (R-CRED-1, R-DELEG-3).
+
+    A person not recognised needs a reason; a new conclusion replaces the previous one and
+    both stay in the event log.
+    """
+    congress = member.congress
+    require_role(db, actor, congress, Role.CREDENTIALS)
+    if not recognised:
+        reason = _reason(reason, "a refusal")
+    review = db.scalar(sa.select(CredentialReview).where(CredentialReview.member_id == member.id))
+    if review is None:
+        review = CredentialReview(member=member)
+        db.add(review)
+    review.recognised = bool(recognised)
+    review.reason = reason.strip() if reason else None
+    review.reviewed_by_id = actor.user_id
+    review.reviewed_at = now
+    events.record(
+        db,
+        actor,
+        "credentials.review",
+        review,
+        now=now,
+        congress=congress,
+        data={"member": member.code, "recognised": review.recognised, "reason": review.reason},
+    )
+    return review
+
+
+@service
+def record_attendance(
+    db: Session,
+    actor: Actor,
+    member: Member,
+    sitting: CongressSession,
+    *,
+    present: bool,
+    now: datetime,
+    reason: str | None = None,
+) -> Attendance:
+    """Record whether ``member`` is present at ``sitting``; an absence needs a reason.
+
+    At a committee session only the body's members are recorded. A correction replaces the
+    earlier record; the event log keeps both.
+    """
+    congress = sitting.congress
+    require_role(db, actor, congress, Role.CREDENTIALS, Role.SECRETARIAT)
+    if member.congress_id != congress.id:
+        raise InvalidInput(f"{member.code} is not on the roster of {congress.public_id}")
+    if sitting.kind is SessionKind.COMMITTEE_SESSION:
+        seated = db.scalar(
+            sa.select(BodyMember.id).where(
+                BodyMember.body_id == sitting.body_id, BodyMember.member_id == member.id
+            )
+        )
+        if seated is None:
+            raise InvalidInput(f"{member.full_name} is not a member of the body meeting")
+    if not present:
+        reason = _reason(reason, "an absence")
+    row = db.scalar(
+        sa.select(Attendance).where(
+            Attendance.session_id == sitting.id, Attendance.member_id == member.id
+        )
+    )
+    if row is None:
+        row = Attendance(session=sitting, member=member)
+        db.add(row)
+    row.present = bool(present)
+    row.absence_reason = None if present else reason
+    row.recorded_by_id = actor.user_id
+    row.recorded_at = now
+    events.record(
+        db,
+        actor,
+        "attendance.record",
+        row,
+        now=now,
+        congress=congress,
+        data={
+            "session": sitting.number,
+            "member": member.code,
+            "present": row.present,
+            "reason": row.absence_reason,
+        },
+    )
+    return row
+
+
+def check_in(
+    db: Session, actor: Actor, member: Member, sitting: CongressSession, *, now: datetime
+) -> Attendance:
+    """Mark ``member`` present at ``sitting`` (the credentials desk scans the badge)."""
+    return record_attendance(db, actor, member, sitting, present=True, now=now)
+
+
+def _new_credential(
+    db: Session,
+    actor: Actor,
+    member: Member,
+    public_key: bytes,
+    now: datetime,
+    replaces: VotingCredential | None = None,
+) -> VotingCredential:
+    if not isinstance(public_key, bytes):
+        raise TypeError("a public credential is bytes")
+    try:
+        crypto.check_public_credential(public_key)
+    except crypto.CryptoError as e:
+        raise InvalidInput(f"public credential refused: {e}") from e
+    review = db.scalar(sa.select(CredentialReview).where(CredentialReview.member_id == member.id))
+    if review is None or not review.recognised:
+        raise InvalidState(f"{member.full_name}: credentials not recognised by the board")
+    if not has_voting_right(member, member.congress):
+        raise InvalidState(f"{member.full_name} has no right to vote (R-DELEG-2)")
+    if active_credential(db, member) is not None:
+        raise Conflict(f"{member.full_name} already holds an active credential: revoke it first")
+    used = db.scalar(
+        sa.select(VotingCredential.id).where(
+            VotingCredential.congress_id == member.congress_id,
+            VotingCredential.public_key == public_key,
+        )
+    )
+    if used is not None:
+        raise Conflict("this public credential is already registered in this congress")
+    credential = VotingCredential(
+        congress_id=member.congress_id,
+        member=member,
+        public_key=public_key,
+        status=CredentialStatus.ACTIVE,
+        issued_at=now,
+        issued_by_id=actor.user_id,
+        replaces=replaces,
+    )
+    db.add(credential)
+    return credential
+
+
+@service
+def register_credential(
+    db: Session, actor: Actor, member: Member, public_key: bytes, *, now: datetime
+) -> VotingCredential:
+    """Register the public credential ``Y`` of ``member``'s badge.
+
+    Refused unless the key passes the strict check, the person is recognised and may vote,
+    holds no other active credential, and the key is new in this congress.
+    """
+    congress = member.congress
+    require_role(db, actor, congress, Role.CREDENTIALS)
+    credential = _new_credential(db, actor, member, public_key, now)
+    events.record(
+        db,
+        actor,
+        "credential.register",
+        credential,
+        now=now,
+        congress=congress,
+        data={"member": member.code, "public_key": public_key.hex()},
+    )
+    return credential
+
+
+def _revoke(credential: VotingCredential, actor: Actor, reason: str, now: datetime) -> None:
+    if credential.status is not CredentialStatus.ACTIVE:
+        raise InvalidState("the credential is already revoked")
+    credential.status = CredentialStatus.REVOKED
+    credential.revoked_at = now
+    credential.revoked_by_id = actor.user_id
+    credential.revoke_reason = reason
+
+
+@service
+def revoke_credential(
+    db: Session, actor: Actor, credential: VotingCredential, *, reason: str, now: datetime
+) -> VotingCredential:
+    """Revoke a credential (a lost badge, a person no longer recognised), with a reason."""
+    congress = credential.member.congress
+    require_role(db, actor, congress, Role.CREDENTIALS)
+    reason = _reason(reason, "a revocation")
+    _revoke(credential, actor, reason, now)
+    events.record(
+        db,
+        actor,
+        "credential.revoke",
+        credential,
+        now=now,
+        congress=congress,
+        data={
+            "member": credential.member.code,
+            "public_key": credential.public_key.hex(),
+            "reason": reason,
+        },
+    )
+    return credential
+
+
+@service
+def reissue_credential(
+    db: Session,
+    actor: Actor,
+    credential: VotingCredential,
+    public_key: bytes,
+    *,
+    reason: str,
+    now: datetime,
+) -> VotingCredential:
+    """Revoke ``credential`` (if still active) and register ``public_key`` in its place,
+    in one transaction; the new credential points back at the old one."""
+    member = credential.member
+    congress = member.congress
+    require_role(db, actor, congress, Role.CREDENTIALS)
+    reason = _reason(reason, "a reissue")
+    if credential.status is CredentialStatus.ACTIVE:
+        _revoke(credential, actor, reason, now)
+        db.flush()
+    elif db.scalar(
+        sa.select(VotingCredential.id).where(VotingCredential.replaces_id == credential.id)
+    ):
+        raise Conflict("this credential was already replaced")
+    new = _new_credential(db, actor, member, public_key, now, replaces=credential)
+    events.record(
+        db,
+        actor,
+        "credential.reissue",
+        new,
+        now=now,
+        congress=congress,
+        data={
+            "member": member.code,
+            "revoked": credential.public_key.hex(),
+            "public_key": public_key.hex(),
+            "reason": reason,
+        },
+    )
+    return new
