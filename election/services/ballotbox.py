@@ -280,6 +280,7 @@ def cast_ballot(
     try:
         locked = _lock_round(db, round_id)
         _check_open(locked, ballot)
+        round_hash = ballot.round_hash  # equal to the locked round's, checked just above
         again = db.scalar(
             sa.select(BoardEntry).where(
                 BoardEntry.round_id == round_id, BoardEntry.credential_id == credential_id
@@ -301,10 +302,10 @@ def cast_ballot(
             .limit(1)
         ).first()
         position = 1 if last is None else last.position + 1
-        previous_hash = crypto.chain_genesis(locked.round_hash) if last is None else last.chain_hash
+        previous_hash = crypto.chain_genesis(round_hash) if last is None else last.chain_hash
         chain_hash = crypto.chain_next(previous_hash, h_B)
         body = {
-            "round": locked.round_hash.hex(),
+            "round": round_hash.hex(),
             "position": position,
             "ballot": h_B.hex(),
             "chain": chain_hash.hex(),
@@ -346,9 +347,7 @@ def cast_ballot(
     return Receipt(body, signature)
 
 
-def challenge_ballot(
-    db: Session, round_: Round, audited: dict[str, Any], *, now: datetime
-) -> AuditedBallot:
+def challenge_ballot(db: Session, round_: Round, audited: Any, *, now: datetime) -> AuditedBallot:
     """Post a challenged (Benaloh-audited) ballot: never counted, and its ciphertexts can
     never be cast afterwards (their components are reserved on the board).
 
@@ -385,8 +384,7 @@ def challenge_ballot(
         db.add(posted)
         db.flush()
         db.add_all(
-            BallotComponent(round_id=round_id, a=a, audited_ballot_id=posted.id)
-            for a in components
+            BallotComponent(round_id=round_id, a=a, audited_ballot_id=posted.id) for a in components
         )
         db.commit()
     except IntegrityError as e:

@@ -41,6 +41,7 @@ __all__ = [
     "current_terminal",
     "init_app",
     "load_web_user",
+    "require_congress",
 ]
 
 PUBLIC: Final = "public"
@@ -170,7 +171,7 @@ def current_terminal() -> Terminal | None:
 
 def acting_actor(*roles: Role) -> Actor:
     """The service ``Actor`` for the signed-in user, acting in the first of ``roles`` held."""
-    user: WebUser = current_user  # type: ignore[assignment]
+    user: WebUser = current_user
     for role in roles:
         if role in user.roles:
             return Actor(user.username, role, user.user_id)

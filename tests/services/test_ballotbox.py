@@ -197,8 +197,13 @@ def test_bad_signature_and_bad_proof_are_refused(box: Box) -> None:
     # voter 0. Its components are new to the board, so the proof check is what refuses it.
     stolen = box.ballot(0)
     unsigned = crypto.CiphertextBallot(
-        stolen.round_hash, box.signers[1].public, stolen.nonce, stolen.ciphertexts,
-        stolen.counter_proofs, stolen.combination_proofs, b"",
+        stolen.round_hash,
+        box.signers[1].public,
+        stolen.nonce,
+        stolen.ciphertexts,
+        stolen.counter_proofs,
+        stolen.combination_proofs,
+        b"",
     ).unsigned_json()
     message = crypto.H(crypto.Tag.BALLOT_SIG, crypto.canonical_json(unsigned))
     resigned = {**unsigned, "signature": box.signers[1].sign(message).hex()}
@@ -212,8 +217,13 @@ def test_a_copied_ballot_is_refused_as_a_duplicate(box: Box) -> None:
     original = box.ballot(0)
     box.cast(original)
     unsigned = crypto.CiphertextBallot(
-        original.round_hash, box.signers[1].public, original.nonce, original.ciphertexts,
-        original.counter_proofs, original.combination_proofs, b"",
+        original.round_hash,
+        box.signers[1].public,
+        original.nonce,
+        original.ciphertexts,
+        original.counter_proofs,
+        original.combination_proofs,
+        b"",
     ).unsigned_json()
     message = crypto.H(crypto.Tag.BALLOT_SIG, crypto.canonical_json(unsigned))
     copy = {**unsigned, "signature": box.signers[1].sign(message).hex()}
