@@ -225,3 +225,13 @@ def create_user(
 
 if __name__ == "__main__":
     main()
+
+
+def _register_verify() -> None:
+    # Listed in `dhvote --help`; `election.entry` runs it before Flask is imported.
+    from election.verifier.cli import click_command as verify_command
+
+    main.add_command(verify_command())
+
+
+_register_verify()
