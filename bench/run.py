@@ -292,7 +292,17 @@ def main() -> int:
     parser.add_argument("--ballots", type=int, default=450)
     parser.add_argument("--pairs", type=int, default=2, help="interleaved ours/peer pairs")
     parser.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
+    parser.add_argument(
+        "--render-only",
+        action="store_true",
+        help="re-render docs/performance.md from the saved bench/results*.json",
+    )
     args = parser.parse_args()
+    if args.render_only:
+        saved = json.loads((ROOT / "bench" / "results.json").read_text())
+        Path(args.out).write_text(render(saved), encoding="utf-8")
+        print(f"wrote {args.out}")
+        return 0
 
     started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     unit = unit_costs()
@@ -417,8 +427,56 @@ def render(r: dict[str, Any]) -> str:
             )
     else:
         lines.append("Not measured in this run: run `make bench-peer` first.")
+    lines += _render_ballotbox() + _render_verify()
     lines.append("")
     return "\n".join(lines)
+
+
+def _render_ballotbox() -> list[str]:
+    path = ROOT / "bench" / "results-ballotbox.json"
+    lines = ["", "## Ballot box acceptance over HTTP (`bench/ballotbox_bench.py`)", ""]
+    if not path.exists():
+        return [*lines, "Not measured yet: run `python bench/ballotbox_bench.py`."]
+    data = json.loads(path.read_text())
+    lines += [
+        f"Machine: {data['machine']}. Run: {data['date']}. gunicorn with sync workers on",
+        "loopback; the load comes from a second process with several terminals at once; the",
+        "ballots were encrypted and signed beforehand (not timed).",
+        "",
+        "| database | casts | names / seats | terminals | workers | accepted | wall time "
+        "| throughput | p50 | p99 | max |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for run in data["runs"]:
+        lines.append(
+            f"| {run['database']} | {run['voters']} | {run['names']} / {run['seats']} | "
+            f"{run['concurrency']} | {run['gunicorn_workers']} | {run['accepted']} | "
+            f"{run['wall_s']:.1f} s | {run['throughput_per_s']:.1f}/s | "
+            f"{run['p50_s']:.2f} s | {run['p99_s']:.2f} s | {run['max_s']:.2f} s |"
+        )
+    lines.append("")
+    lines.append("Target (issue 5): all 900 accepted within 90 s, p99 under 2 s.")
+    return lines
+
+
+def _render_verify() -> list[str]:
+    path = ROOT / "bench" / "results-verify.json"
+    lines = ["", "## Full verification of a round record (`bench/verify_bench.py`)", ""]
+    if not path.exists():
+        return [*lines, "Not measured yet: run `python bench/verify_bench.py`."]
+    d = json.loads(path.read_text())
+    checks = ", ".join(f"{k} {v:.1f} s" for k, v in d["checks_s"].items() if v >= 0.05)
+    lines += [
+        f"Machine: {d['machine']}; load average {d['load_average']:.2f} at the end.",
+        "",
+        f"{d['ballots']} ballots of {d['names']} names / {d['seats']} seats, "
+        f"{d['threshold']} of {d['guardians']} guardians: **{d['total_s']:.1f} s** wall "
+        f"({d['cpu_s']:.0f} s CPU) with {d['workers']} {d['executor']} workers; reading "
+        f"{d['load_s']:.1f} s; {checks}.",
+        "",
+        "Target (issue 7): under 30 s on this 2-core machine.",
+    ]
+    return lines
 
 
 if __name__ == "__main__":
