@@ -36,7 +36,9 @@ Rand = Callable[[], Scalar]
 
 def lagrange_coefficient(j: int, participants: Iterable[int]) -> Scalar:
     """``w_j = prod_{m != j} m / (m - j)`` over ``Z_L`` (interpolation at 0)."""
-    group = sorted(set(participants))
+    group = sorted(participants)
+    if len(set(group)) != len(group) or any(not 1 <= m <= 64 for m in group):
+        raise ValueError("participants are distinct guardian indices 1..64")
     if j not in group:
         raise ValueError("j must be one of the participants")
     num = Scalar.from_int(1)
@@ -127,6 +129,11 @@ def combine_shares(
     """
     if len(shares) < threshold:
         raise ValueError(f"{len(shares)} shares, {threshold} needed")
+    for j, share in shares.items():
+        if share.guardian != j:
+            raise ValueError(f"the share filed under guardian {j} is guardian {share.guardian}'s")
+        if len(share.shares) != len(tally):
+            raise ValueError(f"guardian {j}'s share has {len(share.shares)} counters")
     participants = sorted(shares)
     weights = {j: lagrange_coefficient(j, participants) for j in participants}
     out: list[Point] = []

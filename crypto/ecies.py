@@ -41,6 +41,8 @@ def _seal_share(
     rand: Callable[[], Scalar],
     nonce: bytes,
 ) -> dict[str, str]:
+    if len(nonce) != NONCE_BYTES:
+        raise ValueError("the nonce is 12 bytes")
     e = rand()
     key = H(Tag.ECIES, e * recipient_key)[:32]
     ct = AESGCM(key).encrypt(nonce, share.encode(), _aad(congress_id, sender, recipient))

@@ -64,6 +64,8 @@ class GuardianCommitments:
 
     @classmethod
     def from_json(cls, obj: Any, threshold: int) -> GuardianCommitments:
+        if not 1 <= threshold <= MAX_GUARDIANS:
+            raise ValueError("threshold out of range")
         require_keys(obj, {"index", "commitments", "proofs"}, "guardian commitments")
         index = require_int(obj["index"], "guardian.index", 1, MAX_GUARDIANS)
         cs = require_list(obj["commitments"], "guardian.commitments", threshold)

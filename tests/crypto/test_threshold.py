@@ -123,6 +123,20 @@ def test_key_file_round_trip_and_wrong_passphrase() -> None:
         open_keyfile(sealed, "wrong")
     with pytest.raises(DecryptionError):
         open_keyfile(dict(sealed, guardian=3), "mật khẩu dài của ban kiểm phiếu")
+    # The same passphrase typed with combining diacritics (NFD) opens the file.
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", "mật khẩu dài của ban kiểm phiếu")
+    assert nfd != "mật khẩu dài của ban kiểm phiếu"
+    assert open_keyfile(sealed, nfd) == secret
+    # Crafted work factors and non-hex ciphertexts are refused before any derivation.
+    from crypto.errors import EncodingError
+
+    for kdf in ({"n": 2**20}, {"r": 32}, {"p": 5}):
+        with pytest.raises(EncodingError):
+            open_keyfile(dict(sealed, kdf={**sealed["kdf"], **kdf}), "x")
+    with pytest.raises(EncodingError):
+        open_keyfile(dict(sealed, ct=sealed["ct"].upper()), "x")
 
 
 def _tally(K, counts: list[int], ballots: int):

@@ -13,10 +13,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from nacl import bindings as sodium
 
 from crypto import (
     CredentialKey,
+    DlogTable,
     G,
     L,
     Polynomial,
@@ -26,9 +28,20 @@ from crypto import (
     canonical_json,
     choose_at_most,
     cross_out,
+    decrypt_tally,
+    encrypt,
     format_code,
+    joint_key,
+    lagrange_coefficient,
+    minutes_message,
+    open_keyfile,
+    open_share,
+    public_share,
     round_hash,
+    sum_ciphertexts,
     tracking_code,
+    verify_decryption_share,
+    verify_share,
 )
 from crypto._testing import test_bytes, test_rand
 from crypto.ballot import _encrypt_ballot
@@ -36,6 +49,7 @@ from crypto.credential import luhn32_check
 from crypto.decryption import _compute_share
 from crypto.ecies import _seal_share
 from crypto.hashing import H, Hs, Tag
+from crypto.keyfile import _seal_keyfile
 
 HERE = Path(__file__).parent
 CONGRESS = "dhv-demo-2026"
@@ -242,7 +256,7 @@ def ballot_vectors() -> dict[str, Any]:
 
 
 def guardian_vectors() -> dict[str, Any]:
-    """Key ceremony, share boxes and decryption shares (checked by the guardian JS later)."""
+    """Key ceremony, share boxes, key file, decryption shares and minutes (guardian JS)."""
     n, t = 3, 2
     polys = [Polynomial.random(t, test_rand(f"poly{i}")) for i in range(1, n + 1)]
     commits = [p.commit(CONGRESS, i, test_rand(f"schnorr{i}")) for i, p in enumerate(polys, 1)]
@@ -284,6 +298,147 @@ def guardian_vectors() -> dict[str, Any]:
             "secret": share_secret.hex(),
             "A": ct.A.hex(),
             "share": dshare.to_json(),
+        },
+        **_guardian_ceremony_vectors(n, polys, commits),
+    }
+
+
+# A Vietnamese passphrase (NFC), so that the key file pins the UTF-8 encoding of scrypt's input.
+KEYFILE_PASSPHRASE = "mật khẩu dài của ban kiểm phiếu 2026"
+# Ballots behind the tally vector: one row per ballot, one column per counter. The columns
+# sum to 0 (the identity, decrypted), 5 (every ballot) and values in between.
+TALLY_BALLOTS = [
+    [1, 0, 1, 1],
+    [1, 0, 0, 1],
+    [0, 0, 1, 1],
+    [1, 0, 0, 1],
+    [0, 0, 0, 1],
+]
+
+
+def _guardian_ceremony_vectors(
+    n: int, polys: list[Polynomial], commits: list[Any]
+) -> dict[str, Any]:
+    """The whole ceremony of ``guardian_vectors`` followed through, for the guardian JS.
+
+    Every guardian's secret and public share, share boxes for every ordered pair (each
+    opened and checked here), a key file sealed with a pinned salt and nonce, decryption
+    shares of a 4-counter tally by every guardian, Lagrange coefficients of every
+    participating set, and minutes signatures.
+    """
+    members = range(1, n + 1)
+    secret_shares = {}
+    for j in members:
+        acc = Scalar.from_int(0)
+        for i in members:
+            acc = acc + polys[i - 1].evaluate(j)
+        secret_shares[j] = acc
+    K = joint_key(commits)
+    public = {j: public_share(j, commits) for j in members}
+    assert all(secret_shares[j] * G == public[j] for j in members)
+
+    comm = {j: test_rand(f"comm/{j}")() for j in members}
+    boxes = []
+    for i in members:
+        for j in members:
+            if i == j:
+                continue
+            label = f"ecies/{i}->{j}"
+            share = polys[i - 1].evaluate(j)
+            box = _seal_share(
+                CONGRESS, i, j, comm[j] * G, share, test_rand(label), test_bytes(label, 12)
+            )
+            assert open_share(CONGRESS, i, j, comm[j], box) == share
+            verify_share(j, share, commits[i - 1])
+            boxes.append({"from": i, "to": j, "rng_seed": label, "share": share.hex(), "box": box})
+
+    # The minutes-signing key of member j is an Ed25519 seed kept in its key file.
+    seeds = {j: test_bytes(f"minutes/{j}", 32) for j in members}
+    kf_secret = {
+        "communication_secret": comm[2].hex(),
+        "secret_share": secret_shares[2].hex(),
+        "signing_seed": seeds[2].hex(),
+    }
+    salt, nonce = test_bytes("keyfile/salt", 16), test_bytes("keyfile/nonce", 12)
+    keyfile = _seal_keyfile(CONGRESS, 2, kf_secret, KEYFILE_PASSPHRASE, salt, nonce)
+    assert open_keyfile(keyfile, KEYFILE_PASSPHRASE) == kf_secret
+
+    h_R = round_hash({"congress": CONGRESS, "round": "guardian-tally"})
+    rand = test_rand("tally/ballots")
+    columns: list[list[Any]] = [[] for _ in TALLY_BALLOTS[0]]
+    for row in TALLY_BALLOTS:
+        for c, m in enumerate(row):
+            columns[c].append(encrypt(m, K, rand()))
+    tally = [sum_ciphertexts(col) for col in columns]
+    counts = [sum(col) for col in zip(*TALLY_BALLOTS, strict=True)]
+    shares = {}
+    for j in members:
+        shares[j] = _compute_share(h_R, j, secret_shares[j], tally, test_rand(f"tally/share/{j}"))
+        verify_decryption_share(h_R, public[j], tally, shares[j])
+    sets = [[1, 2], [1, 3], [2, 3], [1, 2, 3]]
+    table = DlogTable(len(TALLY_BALLOTS))
+    for subset in sets:
+        assert decrypt_tally(tally, {j: shares[j] for j in subset}, 2, table) == tuple(counts)
+
+    minutes = {
+        "congress": {"id": CONGRESS, "name": "Đại hội đại biểu Đảng bộ mô phỏng lần thứ I"},
+        "contest": {"id": "committee", "title": "Bầu Ban Chấp hành", "seats": 1},
+        "round": {"number": 1, "seats": 1, "hash": h_R.hex()},
+        "counting_board": ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"],
+        "ballots": {"issued": 5, "cast": 5, "valid": 5, "invalid": []},
+        "candidates": [
+            {"id": "c1", "name": "Phạm Thị Dung", "votes": 3, "percent": "60,00%"},
+        ],
+        "status": "complete",
+    }
+    message = minutes_message(minutes)
+    signatures = []
+    for j in members:
+        key = Ed25519PrivateKey.from_private_bytes(seeds[j])
+        signatures.append(
+            {
+                "guardian": j,
+                "seed": seeds[j].hex(),
+                "public": key.public_key().public_bytes_raw().hex(),
+                "signature": key.sign(message).hex(),
+            }
+        )
+
+    return {
+        "ceremony": {
+            "guardians": n,
+            "joint_key": K.hex(),
+            "public_shares": {str(j): public[j].hex() for j in members},
+            "secret_shares": {str(j): secret_shares[j].hex() for j in members},
+            "communication_secrets": {str(j): comm[j].hex() for j in members},
+            "boxes": boxes,
+        },
+        "keyfile": {
+            "passphrase": KEYFILE_PASSPHRASE,
+            "guardian": 2,
+            "secret": kf_secret,
+            "salt": salt.hex(),
+            "nonce": nonce.hex(),
+            "file": keyfile,
+        },
+        "tally": {
+            "round_hash": h_R.hex(),
+            "ballots": len(TALLY_BALLOTS),
+            "ciphertexts": [ct.to_json() for ct in tally],
+            "counts": counts,
+            "shares": {str(j): shares[j].to_json() for j in members},
+            "lagrange": [
+                {
+                    "participants": subset,
+                    "coefficients": {str(j): lagrange_coefficient(j, subset).hex() for j in subset},
+                }
+                for subset in sets
+            ],
+        },
+        "minutes": {
+            "data": minutes,
+            "message": message.hex(),
+            "signatures": signatures,
         },
     }
 
