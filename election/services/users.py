@@ -30,6 +30,7 @@ __all__ = [
     "authenticate",
     "create_account",
     "create_user",
+    "deactivate_terminal",
     "enroll_terminal",
     "hash_password",
     "terminal_for_token",
@@ -177,8 +178,9 @@ def enroll_terminal(
     db: Session, actor: Actor, congress: Congress, *, name: str, now: datetime
 ) -> tuple[Terminal, str]:
     """Enroll a booth terminal; returns it and its token, which is shown once and only its
-    SHA-256 is stored."""
-    require_role(db, actor, congress, Role.SECRETARIAT)
+    SHA-256 is stored. The presidium enrolls the hall's terminals (issue 5); the secretariat
+    may too, while it prepares the hall."""
+    require_role(db, actor, congress, Role.PRESIDIUM, Role.SECRETARIAT)
     if not isinstance(name, str) or not name.strip() or len(name) > 64:
         raise InvalidInput("a terminal has a name of at most 64 characters")
     taken = db.scalar(
@@ -211,4 +213,28 @@ def terminal_for_token(db: Session, token: str) -> Terminal:
     )
     if terminal is None:
         raise NotFound("unknown or inactive terminal")
+    return terminal
+
+
+@service
+def deactivate_terminal(
+    db: Session, actor: Actor, terminal: Terminal, *, now: datetime
+) -> Terminal:
+    """Stop a terminal from loading ballots (lost or replaced device)."""
+    congress = db.get(Congress, terminal.congress_id)
+    if congress is None:  # pragma: no cover - a terminal always has its congress
+        raise NotFound("no such congress")
+    require_role(db, actor, congress, Role.PRESIDIUM, Role.SECRETARIAT)
+    if not terminal.active:
+        raise Conflict(f"terminal {terminal.name!r} is already inactive")
+    terminal.active = False
+    events.record(
+        db,
+        actor,
+        "terminal.deactivate",
+        terminal,
+        now=now,
+        congress=congress,
+        data={"name": terminal.name},
+    )
     return terminal

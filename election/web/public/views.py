@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, render_template
+from typing import Any
 
+from flask import Blueprint, Response, jsonify, render_template
+from sqlalchemy.exc import SQLAlchemyError
+
+from election.db import get_session
 from election.extensions import limiter
-from election.web.access import PUBLIC, allow
+from election.web.access import PUBLIC, allow, current_congress
 
 __all__ = ["bp"]
 
@@ -15,8 +19,17 @@ bp = Blueprint("public", __name__)
 @bp.get("/")
 @allow(PUBLIC)
 def index() -> str:
-    """The welcome page."""
-    return render_template("public/index.html")
+    """The welcome page: the congress this server runs and its agenda of elections."""
+    congress = None
+    contests: list[Any] = []
+    try:
+        congress = current_congress()
+        if congress is not None:
+            contests = sorted(congress.contests, key=lambda c: (c.agenda_order, c.id))
+    except SQLAlchemyError:
+        # A server whose database is not initialised yet still shows the welcome page.
+        get_session().rollback()
+    return render_template("public/index.html", congress=congress, contests=contests)
 
 
 @bp.get("/healthz")
