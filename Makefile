@@ -27,7 +27,7 @@ JS_TEST_FIND := find tests/js -type f \( -name '*.test.js' -o -name '*.test.mjs'
 	-o -name '*.test.cjs' -o -name '*-test.js' -o -name '*-test.mjs' -o -name '*_test.js' \
 	-o -name '*_test.mjs' -o -name 'test-*.js' -o -name 'test-*.mjs' \) -not -path '*/node_modules/*'
 
-.PHONY: help setup run test lint typecheck bench bench-peer translations clean
+.PHONY: help setup debian-packages run test lint typecheck bench bench-peer translations clean
 
 help:
 	@echo "make run         set up, initialise the database, load the demo if empty, serve http://$(HOST):$(PORT)/"
@@ -39,7 +39,12 @@ help:
 	@echo "make translations  re-extract messages and update the catalogues (docs/i18n.md)"
 	@echo "make clean       remove build outputs and caches (keeps .venv and node_modules)"
 
-setup: $(PY_STAMP) $(NODE_STAMP) $(JS_MANIFEST) $(MO_FILES)
+setup: debian-packages $(PY_STAMP) $(NODE_STAMP) $(JS_MANIFEST) $(MO_FILES)
+
+# WeasyPrint's libraries and Vietnamese fonts for PDF documents: apt-get runs only when one
+# is missing, and only as root (otherwise the script says what to install).
+debian-packages:
+	@bash scripts/debian-packages.sh
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -115,9 +115,7 @@ class RosterRow:
     def may_receive_credential(self) -> bool:
         """Recognised, entitled to vote and holding no active credential."""
         return (
-            self.status is ReviewStatus.RECOGNISED
-            and self.voting_right
-            and self.credential is None
+            self.status is ReviewStatus.RECOGNISED and self.voting_right and self.credential is None
         )
 
 
@@ -329,9 +327,7 @@ def sitting_summary(db: Session, sitting: CongressSession) -> SittingSummary:
         base = eligibility.majority_base(db, electorate, sitting)
     except InvalidState:
         base = None
-    required = (
-        rules.quorum_required(base, congress_profile(sitting.congress)) if base else None
-    )
+    required = rules.quorum_required(base, congress_profile(sitting.congress)) if base else None
     return SittingSummary(sitting, len(members), present, base, required)
 
 

@@ -216,9 +216,7 @@ class CredentialsReport:
             "present_in_n": base.present_at_vote if base else 0,
             "quorum_required": self.summary.quorum_required,
             "quorum_met": self.summary.quorum_met,
-            "exclusions": {
-                g.reason.value: [m.code for m in g.members] for g in self.exclusions
-            },
+            "exclusions": {g.reason.value: [m.code for m in g.members] for g in self.exclusions},
             "credentials_issued": self.credentials_issued,
         }
 
@@ -300,9 +298,7 @@ def build_report(
 
     reviews = {
         r.member_id: r
-        for r in db.scalars(
-            sa.select(CredentialReview).where(CredentialReview.member_id.in_(ids))
-        )
+        for r in db.scalars(sa.select(CredentialReview).where(CredentialReview.member_id.in_(ids)))
     }
     refused = tuple(
         (m, reviews[m.id].reason or "")
