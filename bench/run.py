@@ -72,7 +72,7 @@ def timed(fn: Callable[[], Any], reps: int, warmup: int = 1) -> list[float]:
     return samples
 
 
-def per_op(fn: Callable[[], Any], batch: int = 200, reps: int = 5) -> float:
+def per_op(fn: Callable[[], Any], batch: int = 100, reps: int = 3) -> float:
     """Median seconds of one call, from ``reps`` batches of ``batch`` calls."""
     return statistics.median(s / batch for s in timed(lambda: [fn() for _ in range(batch)], reps))
 
@@ -316,7 +316,8 @@ def main() -> int:
         for op, fn in (("encrypt", enc), ("verify", ver)):
             with counting() as ops:
                 fn()
-            fig = figure(f"ballot {n} names / {k} seats: {op}", timed(fn, args.reps), ops, unit)
+            samples, local = bracketed(fn, args.reps)
+            fig = figure(f"ballot {n} names / {k} seats: {op}", samples, ops, local)
             ballots.append(fig)
             for pair in range(args.pairs):
                 peer = run_peer(op, n, k, args.peer_reps)
