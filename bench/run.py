@@ -97,6 +97,18 @@ MULS = ("base_mul", "var_mul")
 ALL_OPS = ("base_mul", "var_mul", "add", "decode")
 
 
+def bracketed(fn: Callable[[], Any], reps: int) -> tuple[list[float], dict[str, float]]:
+    """Time ``fn`` and measure the unit costs just before and just after it.
+
+    The floor of a figure uses the mean of the two, so that the machine's drift (up to 2x
+    within minutes here) moves the figure and its floor together.
+    """
+    before = unit_costs()
+    samples = timed(fn, reps)
+    after = unit_costs()
+    return samples, {k: (before[k] + after[k]) / 2 for k in before}
+
+
 def figure(
     name: str, samples: list[float], ops: dict[str, int], unit: dict[str, float]
 ) -> dict[str, Any]:
