@@ -166,9 +166,8 @@ def bench_counter(unit: dict[str, float], reps: int) -> list[dict[str, Any]]:
     ):
         with counting() as ops:
             fn()
-        out.append(
-            figure(name, [s for s in timed(lambda f=fn: [f() for _ in range(50)], reps)], ops, unit)
-        )
+        samples, local = bracketed(lambda f=fn: [f() for _ in range(50)], reps)
+        out.append(figure(name, samples, ops, local))
         out[-1]["median_s"] /= 50
         out[-1]["samples_s"] = [s / 50 for s in out[-1]["samples_s"]]
         out[-1]["ratio_to_mul_floor"] = out[-1]["median_s"] / out[-1]["mul_floor_s"]
@@ -226,19 +225,13 @@ def bench_tally(
     out = []
     with counting() as ops:
         tally()
-    out.append(
-        figure(f"tally: sum {ballots} ballots of 67 counters", timed(tally, reps), ops, unit)
-    )
+    samples, local = bracketed(tally, reps)
+    out.append(figure(f"tally: sum {ballots} ballots of 67 counters", samples, ops, local))
     with counting() as ops:
         decrypt()
-    out.append(
-        figure(
-            "decrypt: 3-of-5 shares with proofs, verify, combine, table (67 counters)",
-            timed(decrypt, reps),
-            ops,
-            unit,
-        )
-    )
+    samples, local = bracketed(decrypt, reps)
+    name = "decrypt: 3-of-5 shares with proofs, verify, combine, table (67 counters)"
+    out.append(figure(name, samples, ops, local))
     return out, decrypt
 
 
