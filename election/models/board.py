@@ -23,6 +23,7 @@ __all__ = [
     "BoardEntry",
     "CandidateResult",
     "DecryptionShare",
+    "MinutesSignature",
     "Result",
     "TallyCounter",
 ]
@@ -236,3 +237,31 @@ class CandidateResult(Base):
 
     result: Mapped[Result] = relationship(back_populates="candidates")
     candidate: Mapped[RoundCandidate] = relationship()
+
+
+class MinutesSignature(Base):
+    """A counting-board member's signature on a round's minutes (R-MINUTES-1 field 13).
+
+    The member signs ``crypto.minutes_message(data)`` with the Ed25519 key registered at
+    the key ceremony (``Guardian.signing_key``); ``message`` is that 64-byte digest, kept so
+    that a later change of the computed data can be noticed. The server checks the
+    signature before storing it (PROTOCOL.md V11).
+    """
+
+    __tablename__ = "minutes_signatures"
+    __table_args__ = (
+        sa.UniqueConstraint("round_id", "guardian_index"),
+        sa.CheckConstraint("guardian_index > 0", name="guardian_index_positive"),
+        byte_length("message", 64),
+        byte_length("signature", SIGNATURE_SIZE),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id"), index=True)
+    guardian_id: Mapped[int] = mapped_column(sa.ForeignKey("guardians.id"))
+    guardian_index: Mapped[int]
+    message: Mapped[bytes]
+    signature: Mapped[bytes]
+    signed_at: Mapped[datetime]
+
+    guardian: Mapped[Guardian] = relationship()

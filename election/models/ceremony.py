@@ -1,5 +1,6 @@
 """The counting board's key ceremony: guardians, their published commitments, the
-encrypted share boxes and the public result (PROTOCOL.md section 4)."""
+encrypted share boxes, complaints and the public result (PROTOCOL.md section 4); and the
+congress manifest fixed after it (docs/record-format.md section 3.2)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,13 @@ if TYPE_CHECKING:
     from election.models.congress import Congress
     from election.models.people import Member
 
-__all__ = ["Guardian", "KeyCeremony", "ShareBox"]
+__all__ = [
+    "CeremonyComplaint",
+    "CongressManifestSnapshot",
+    "Guardian",
+    "KeyCeremony",
+    "ShareBox",
+]
 
 POINT_SIZE = 32
 
@@ -74,6 +81,8 @@ class Guardian(Base):
         sa.UniqueConstraint("ceremony_id", "guardian_index"),
         sa.UniqueConstraint("ceremony_id", "member_id"),
         sa.CheckConstraint("guardian_index > 0", name="guardian_index_positive"),
+        # NULL passes this CHECK (SQL's three-valued logic): an invited guardian has not
+        # published its key yet. The constraint text predates that and is kept as it is.
         byte_length("communication_key", POINT_SIZE),
         byte_length("signing_key", POINT_SIZE, nullable=True),
     )
@@ -85,8 +94,9 @@ class Guardian(Base):
     member_id: Mapped[int] = mapped_column(sa.ForeignKey("members.id"), index=True)
     #: The account the guardian works from, when they have one.
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    #: P_i, the ECIES key shares are encrypted to.
-    communication_key: Mapped[bytes]
+    #: P_i, the ECIES key shares are encrypted to; NULL until the guardian publishes it
+    #: (status ``invited``).
+    communication_key: Mapped[bytes | None]
     #: The Ed25519 key the member signs the minutes with (PROTOCOL.md section 9, V11).
     signing_key: Mapped[bytes | None]
     #: {"index": i, "commitments": [...], "proofs": [...]} once published.
@@ -115,3 +125,56 @@ class ShareBox(Base):
     #: {"E": hex, "nonce": hex, "ct": hex}.
     box: Mapped[dict[str, Any]] = mapped_column(CanonicalJSON)
     posted_at: Mapped[datetime]
+
+    ceremony: Mapped[KeyCeremony] = relationship()
+
+
+class CeremonyComplaint(Base):
+    """Guardian ``complainant`` found that the share ``dealer`` sealed to it does not open or
+    does not match the dealer's commitments (PROTOCOL.md section 4).
+
+    A complaint stops the ceremony (its status becomes ``failed``); the counting board then
+    starts a new run without the faulty member. The server cannot tell who is at fault (it
+    never sees the share), so the complaint is published as it was made.
+    """
+
+    __tablename__ = "ceremony_complaints"
+    __table_args__ = (
+        sa.UniqueConstraint("ceremony_id", "complainant_index", "dealer_index"),
+        sa.CheckConstraint("complainant_index <> dealer_index", name="not_against_self"),
+        sa.CheckConstraint("complainant_index > 0 AND dealer_index > 0", name="indexes_positive"),
+        sa.CheckConstraint("length(reason) BETWEEN 1 AND 2000", name="reason_length"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ceremony_id: Mapped[int] = mapped_column(sa.ForeignKey("key_ceremonies.id"), index=True)
+    complainant_index: Mapped[int]
+    dealer_index: Mapped[int]
+    reason: Mapped[str] = mapped_column(sa.String(2000))
+    posted_at: Mapped[datetime]
+
+    ceremony: Mapped[KeyCeremony] = relationship()
+
+
+class CongressManifestSnapshot(Base):
+    """A congress manifest (docs/record-format.md section 3.2) exactly as it was hashed into
+    a round manifest when that round opened.
+
+    The manifest names things that may still change during a congress (the number of
+    approved delegates); keeping the bytes each round was bound to lets the record of every
+    round be exported later with the congress hash its ballots carry. Rows are never changed:
+    a new manifest is a new row, found by its hash.
+    """
+
+    __tablename__ = "congress_manifests"
+    __table_args__ = (
+        sa.UniqueConstraint("congress_id", "manifest_hash"),
+        byte_length("manifest_hash", 64),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    congress_id: Mapped[int] = mapped_column(sa.ForeignKey("congresses.id"))
+    #: ``crypto.congress_hash(manifest)``.
+    manifest_hash: Mapped[bytes]
+    manifest: Mapped[dict[str, Any]] = mapped_column(CanonicalJSON)
+    created_at: Mapped[datetime]

@@ -1,9 +1,10 @@
 """The key ceremony's public result, recorded once per congress (PROTOCOL.md section 4).
 
-The ceremony itself (guardians' devices exchanging encrypted shares) is a later issue; this
-is the hook it ends in. ``record_ceremony_result`` does not take the server's word for the
-joint key: it checks every guardian's proofs of knowledge and recomputes ``K`` and each
-public share ``K_j`` from the commitments (the verifier's check V2) before storing them.
+The ceremony itself (guardians' devices exchanging encrypted shares through the server) is
+``election.services.ceremony_relay``; this is the hook it ends in. ``record_ceremony_result``
+does not take the server's word for the joint key: it checks every guardian's proofs of
+knowledge and recomputes ``K`` and each public share ``K_j`` from the commitments (the
+verifier's check V2) before storing them.
 A round cannot open until a congress has a completed ceremony.
 """
 
@@ -18,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 import crypto
-from election.errors import Conflict, InvalidInput
+from election.errors import Conflict, InvalidInput, InvalidState
 from election.models import (
     Body,
     BodyKind,
@@ -86,6 +87,7 @@ def record_ceremony_result(
     joint_key: bytes,
     public_shares: Mapping[int, bytes],
     now: datetime,
+    ceremony: KeyCeremony | None = None,
 ) -> KeyCeremony:
     """Record a completed key ceremony after checking it.
 
@@ -93,6 +95,10 @@ def record_ceremony_result(
     has one); each one's commitments carry valid proofs bound to the congress id; ``K`` and
     every ``K_j`` must equal what the commitments give. Raises ``InvalidInput`` otherwise
     and ``Conflict`` if the congress already has a completed ceremony.
+
+    ``ceremony`` (issue 6) is a pending run relayed by ``election.services.ceremony_relay``:
+    its guardians and share boxes are already stored, so it is completed in place instead
+    of a new row being added; the ``guardians`` given must be the stored ones.
     """
     require_role(db, actor, congress, Role.COUNTING)
     n = len(guardians)
@@ -130,13 +136,77 @@ def record_ceremony_result(
                 raise InvalidInput(f"public share {j} does not follow from the commitments")
     except crypto.CryptoError as e:
         raise InvalidInput(f"the ceremony transcript does not verify: {e}") from e
+    shares_json = {str(j): public_shares[j].hex() for j in sorted(public_shares)}
+    if ceremony is not None:
+        _complete_in_place(ceremony, congress, threshold, guardians, joint_key, shares_json, now)
+    else:
+        ceremony = _add_completed(db, congress, threshold, guardians, joint_key, shares_json, now)
+    events.record(
+        db,
+        actor,
+        "ceremony.complete",
+        ceremony,
+        now=now,
+        congress=congress,
+        data={
+            "guardians": n,
+            "threshold": threshold,
+            "joint_key": joint_key.hex(),
+            "members": [g.member.code for g in sorted(guardians, key=lambda g: g.index)],
+        },
+    )
+    return ceremony
+
+
+def _complete_in_place(
+    ceremony: KeyCeremony,
+    congress: Congress,
+    threshold: int,
+    guardians: Sequence[GuardianRecord],
+    joint_key: bytes,
+    public_shares: dict[str, str],
+    now: datetime,
+) -> None:
+    """Complete a relayed ceremony whose guardians and boxes are stored (issue 6)."""
+    if ceremony.congress_id != congress.id or ceremony.status is not CeremonyStatus.PENDING:
+        raise InvalidState("only a pending ceremony of this congress can be completed")
+    if (ceremony.guardians, ceremony.threshold) != (len(guardians), threshold):
+        raise InvalidInput("the ceremony was started with another number of guardians")
+    stored = {g.guardian_index: g for g in ceremony.members}
+    for g in guardians:
+        row = stored.get(g.index)
+        if (
+            row is None
+            or row.member_id != g.member.id
+            or row.communication_key != g.communication_key
+            or row.signing_key != g.signing_key
+            or row.commitments != dict(g.commitments)
+        ):
+            raise InvalidInput(f"guardian {g.index} differs from what the ceremony stored")
+        row.status = GuardianStatus.VERIFIED
+    ceremony.status = CeremonyStatus.COMPLETED
+    ceremony.joint_key = joint_key
+    ceremony.public_shares = public_shares
+    ceremony.completed_at = now
+
+
+def _add_completed(
+    db: Session,
+    congress: Congress,
+    threshold: int,
+    guardians: Sequence[GuardianRecord],
+    joint_key: bytes,
+    public_shares: dict[str, str],
+    now: datetime,
+) -> KeyCeremony:
+    """A completed ceremony handed over whole (the command line, the tests)."""
     ceremony = KeyCeremony(
         congress=congress,
-        guardians=n,
+        guardians=len(guardians),
         threshold=threshold,
         status=CeremonyStatus.COMPLETED,
         joint_key=joint_key,
-        public_shares={str(j): public_shares[j].hex() for j in sorted(public_shares)},
+        public_shares=public_shares,
         started_at=now,
         completed_at=now,
     )
@@ -164,18 +234,4 @@ def record_ceremony_result(
                     posted_at=now,
                 )
             )
-    events.record(
-        db,
-        actor,
-        "ceremony.complete",
-        ceremony,
-        now=now,
-        congress=congress,
-        data={
-            "guardians": n,
-            "threshold": threshold,
-            "joint_key": joint_key.hex(),
-            "members": [g.member.code for g in sorted(guardians, key=lambda g: g.index)],
-        },
-    )
     return ceremony

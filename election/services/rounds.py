@@ -90,6 +90,7 @@ __all__ = [
     "announce_result",
     "annul_round",
     "approve_round",
+    "base_from_json",
     "close_round",
     "create_further_round",
     "open_round",
@@ -187,12 +188,18 @@ def round_manifest(
     eligible_count: int,
     entitled: int,
     joint_key: bytes,
+    congress_hash: bytes | None = None,
+    code: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The round manifest whose hash is ``h_R`` (PROTOCOL.md section 6; docs/data-model.md).
 
-    Its layout follows the record format being specified with issue 7
-    (``election.record.manifest.RoundManifest``), without the two fields that need the
-    record's other parts (the congress manifest's hash, the served code's SRI hashes).
+    Exactly the record format's round manifest (docs/record-format.md section 4.1,
+    ``election.record.RoundManifest``): ``congress_hash`` is the hash of the congress
+    manifest stored when the round opens (``export.freeze_congress_manifest``) and ``code``
+    the Subresource-Integrity hashes of the browser bundles served (``export.served_code``).
+    (Issue 6: before, the two fields were left out.) Without a congress hash (a set-up that
+    cannot give a complete congress manifest: no server key, guardians without signing
+    keys) ``congress`` names only the id, and such a round cannot be exported.
     Keys are ASCII (canonical JSON requires it); names keep their diacritics. The form is
     ``crypto.form_for(kind, n, k).to_json()``, which a verifier rebuilds from its sizes.
     """
@@ -204,7 +211,8 @@ def round_manifest(
     return {
         "protocol": MANIFEST_VERSION,
         "group": crypto.GROUP_NAME,
-        "congress": {"id": congress.public_id},
+        "congress": {"id": congress.public_id}
+        | ({} if congress_hash is None else {"hash": congress_hash.hex()}),
         "contest": {
             "id": contest.code,
             "title": position.title,
@@ -240,6 +248,7 @@ def round_manifest(
         "eligible": {"count": eligible_count, "hash": eligible_list_hash.hex()},
         "joint_key": joint_key.hex(),
         "form": form.to_json(),
+        "code": dict(sorted((code or {}).items())),
     }
 
 
@@ -302,12 +311,19 @@ def open_round(db: Session, actor: Actor, round_: Round, *, now: datetime) -> Ro
         list_hash = crypto.credential_list_hash(c.public_key for c in eligible)
     except crypto.CryptoError as e:  # pragma: no cover - keys are checked at registration
         raise InvalidState(f"the eligible list is invalid: {e}") from e
+    # Issue 6: the congress manifest as it stands now is stored and its hash bound into the
+    # round, with the served code's hashes (docs/record-format.md 3.2, 4.1). Imported here:
+    # the export module reads this one.
+    from election.services import export
+
     manifest = round_manifest(
         round_,
         eligible_list_hash=list_hash,
         eligible_count=len(eligible),
         entitled=entitled_count(db, contest),
         joint_key=ceremony.joint_key,
+        congress_hash=export.freeze_congress_manifest(db, congress, ceremony, now=now),
+        code=export.served_code(),
     )
     round_hash = crypto.round_hash(manifest)
     for credential in eligible:
@@ -471,6 +487,12 @@ def _base_json(base: rules.MajorityBase) -> dict[str, Any]:
     }
 
 
+def base_from_json(data: Mapping[str, Any]) -> rules.MajorityBase:
+    """The rules' majority base from its stored JSON (``rounds.majority_base``,
+    ``results.base``); public for the record export (issue 6)."""
+    return _base_from_json(data)
+
+
 def _base_from_json(data: Mapping[str, Any]) -> rules.MajorityBase:
     return rules.MajorityBase(
         assembly=rules.Assembly(data["assembly"]),
@@ -549,7 +571,20 @@ def record_decryption(
         raise _rules_violation(e) from e
     except ValueError as e:
         raise InvalidInput(f"the counts cannot be read: {e}") from e
+    # Issue 6: the tally service stores each guardian's share as it arrives (verified
+    # against K_j), so shares already stored for this round are not inserted again; they
+    # must be the ones handed over.
+    stored = {
+        row.guardian_index: row
+        for row in db.scalars(
+            sa.select(DecryptionShare).where(DecryptionShare.round_id == round_.id)
+        )
+    }
     for index in sorted(shares):
+        if index in stored:
+            if stored[index].share != dict(shares[index]):
+                raise InvalidInput(f"guardian {index}'s share differs from the one stored")
+            continue
         db.add(
             DecryptionShare(
                 round_id=round_.id,

@@ -1,0 +1,23 @@
+// The counting board's pages (templates/counting/): the key ceremony, the decryption share
+// and the minutes signature, each computed in this browser (../guardian/). The page's section
+// names which one it is with data-guardian-page.
+
+import { CeremonyPage } from "../guardian/ceremony.js";
+import { DecryptPage } from "../guardian/decrypt.js";
+import { SignPage } from "../guardian/sign.js";
+
+const PAGES = { ceremony: CeremonyPage, decrypt: DecryptPage, sign: SignPage };
+
+const root = document.querySelector("[data-guardian-page]");
+if (root) {
+  const Page = PAGES[root.dataset.guardianPage];
+  if (Page) {
+    Promise.resolve(new Page(root).start()).catch((error) => {
+      const line = root.querySelector('[data-role="status"]');
+      if (line) {
+        line.textContent = error.message;
+        line.dataset.kind = "error";
+      }
+    });
+  }
+}

@@ -1,0 +1,40 @@
+"""Forms of the counting board's pages (Flask-WTF: every form carries a CSRF token).
+
+The ceremony's start form has one account choice per counting-board member; the view adds
+those fields before validation, since the board's size is the congress's. Everything a
+member's device computes (keys, shares, signatures) travels as JSON through the API, not
+through these forms.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+__all__ = ["ActionForm", "CancelForm", "StartCeremonyForm", "seat_field"]
+
+
+class ActionForm(FlaskForm):
+    """A button that posts (tally, announce): the CSRF token only."""
+
+
+class CancelForm(FlaskForm):
+    reason = StringField(_l("Lý do dừng lễ tạo khóa"), validators=[DataRequired(), Length(max=500)])
+    submit = SubmitField(_l("Dừng lễ tạo khóa"))
+
+
+class StartCeremonyForm(FlaskForm):
+    """The threshold; the seats (``seat_<member id>``) are added by ``seat_field``."""
+
+    threshold = IntegerField(
+        _l("Số thành viên tối thiểu để giải mã (ngưỡng t)"),
+        validators=[Optional(), NumberRange(min=1, max=64)],
+    )
+    submit = SubmitField(_l("Bắt đầu lễ tạo khóa"))
+
+
+def seat_field(label: str) -> SelectField:
+    """One member's seat: the account they will work from, or "not taking part"."""
+    return SelectField(label, coerce=int, validators=[InputRequired()])

@@ -1,0 +1,135 @@
+// The guardian pages' device logic (election/static/js/guardian/device.js), without a DOM or
+// a server: three members run the key ceremony against a stand-in for the relay's public
+// state, then decrypt a tally and sign minutes the way the pages do. The Python services test
+// the same steps against the real server (tests/web/counting, tests/e2e).
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+
+import {
+  Ciphertext,
+  DecryptionShare,
+  DlogTable,
+  G,
+  GuardianCommitments,
+  Scalar,
+  decryptTally,
+  encrypt,
+  jointKey,
+  minutesMessage,
+  publicShare,
+  verifyMinutesSignature,
+} from "../../election/static/js/crypto/index.js";
+import {
+  CeremonyDevice,
+  decryptionShare,
+  fingerprint,
+  minutesSignature,
+  openMemberKeyfile,
+} from "../../election/static/js/guardian/device.js";
+
+const CONGRESS = "dh-test-guardian";
+
+test("the fingerprint is the server's (ceremony_relay.joint_key_fingerprint)", () => {
+  assert.equal(fingerprint(G.encode()), "CB05 C9FA C263 32F9");
+});
+
+/** The relay's public state as GET /api/counting/ceremony gives it to member `me`. */
+function stateFor(me, devices, published, boxes, extra = {}) {
+  return {
+    congress: CONGRESS,
+    status: "pending",
+    guardians: devices.length,
+    threshold: devices[0].threshold,
+    me,
+    members: devices.map((d) => ({ index: d.index, ...published.get(d.index) })),
+    received: [...boxes.entries()]
+      .filter(([from, sent]) => from !== me && sent[String(me)])
+      .map(([from, sent]) => ({ from, box: sent[String(me)] })),
+    ...extra,
+  };
+}
+
+async function ceremony() {
+  const devices = [1, 2, 3].map((i) => new CeremonyDevice(CONGRESS, i, 2));
+  const published = new Map(devices.map((d) => [d.index, d.publication()]));
+  const boxes = new Map();
+  for (const d of devices) boxes.set(d.index, await d.boxes(stateFor(d.index, devices, published, boxes)));
+  for (const d of devices) {
+    assert.equal(await d.check(stateFor(d.index, devices, published, boxes)), null);
+    assert.ok(d.checked);
+  }
+  return { devices, published, boxes };
+}
+
+test("three devices run the ceremony and agree on the joint key", async () => {
+  const { devices, published, boxes } = await ceremony();
+  // The server's completed state: K and K_j from the commitments (here: from device 1).
+  const all = devices.map((d) => GuardianCommitments.fromJson(published.get(d.index).commitments, 2));
+  const done = {
+    status: "completed",
+    joint_key: jointKey(all).hex(),
+    public_shares: Object.fromEntries(devices.map((d) => [String(d.index), publicShare(d.index, all).hex()])),
+  };
+  const prints = devices.map((d) => d.confirmResult(stateFor(d.index, devices, published, boxes, done)));
+  assert.equal(new Set(prints).size, 1);
+  // A server lying about the joint key is caught by every device.
+  const lie = { ...done, joint_key: G.hex() };
+  assert.throws(() => devices[0].confirmResult(stateFor(1, devices, published, boxes, lie)));
+});
+
+test("a tampered box is reported as a complaint against its dealer", async () => {
+  const devices = [1, 2].map((i) => new CeremonyDevice(CONGRESS, i, 2));
+  const published = new Map(devices.map((d) => [d.index, d.publication()]));
+  const boxes = new Map();
+  for (const d of devices) boxes.set(d.index, await d.boxes(stateFor(d.index, devices, published, boxes)));
+  const sent = boxes.get(2)["1"];
+  sent.ct = (sent.ct[0] === "0" ? "1" : "0") + sent.ct.slice(1);
+  const complaint = await devices[0].check(stateFor(1, devices, published, boxes));
+  assert.equal(complaint.against, 2);
+  assert.ok(!devices[0].checked);
+});
+
+test("key files open to shares that decrypt a tally, and sign minutes", async () => {
+  const { devices, published } = await ceremony();
+  const all = devices.map((d) => GuardianCommitments.fromJson(published.get(d.index).commitments, 2));
+  const K = jointKey(all);
+  // A tally of 3 ballots: counter 0 = 2, counter 1 = 1.
+  const tally = [
+    [1, 1, 0],
+    [0, 0, 1],
+  ].map((column) =>
+    column
+      .map((m) => encrypt(m, K, Scalar.random()))
+      .reduce((a, b) => new Ciphertext(a.A.add(b.A), a.B.add(b.B))),
+  );
+  const roundHash = new Uint8Array(64).fill(7);
+  const shares = new Map();
+  for (const d of [devices[0], devices[2]]) {
+    const file = await d.keyfile("mật khẩu thật dài 2025");
+    assert.equal(file.guardian, d.index);
+    await assert.rejects(
+      openMemberKeyfile(file, "mật khẩu thật dài 2025", { congress: CONGRESS, index: 2 }),
+    );
+    const { secretShare, signingSeed } = await openMemberKeyfile(file, "mật khẩu thật dài 2025", {
+      congress: CONGRESS,
+      index: d.index,
+    });
+    const info = {
+      me: d.index,
+      round_hash: bytesToHex(roundHash),
+      public_share: publicShare(d.index, all).hex(),
+      counters: tally.map((ct, i) => ({ index: i, A: ct.A.hex(), B: ct.B.hex() })),
+    };
+    shares.set(d.index, DecryptionShare.fromJson(decryptionShare(info, secretShare), 2));
+    // The wrong member's public share: the page refuses before sending anything.
+    assert.throws(() => decryptionShare({ ...info, public_share: G.hex() }, secretShare));
+    const data = { round: 1, elected: ["c1"] };
+    const minutes = { data, message: bytesToHex(minutesMessage(data)) };
+    const { signature } = minutesSignature(minutes, signingSeed);
+    verifyMinutesSignature(hexToBytes(published.get(d.index).signing_key), data, hexToBytes(signature));
+  }
+  assert.deepEqual(decryptTally(tally, shares, 2, new DlogTable(3)), [2, 1]);
+});
