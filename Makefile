@@ -89,7 +89,11 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-bench: setup
+# The benchmarks are never part of `make test`. Each writes bench/results*.json; run.py
+# renders docs/performance.md from all of them.
+bench: setup bench-peer
+	$(BIN)/python bench/ballotbox_bench.py
+	$(BIN)/python bench/verify_bench.py
 	$(BIN)/python bench/run.py
 
 bench-peer:

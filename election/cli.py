@@ -14,7 +14,10 @@ Project commands (each runs in an app context, on the app's database):
   (docs/roster-format.md);
 * `demo [--if-empty]` — load the demo congress of `config/demo/`;
 * `show` — print the congresses, bodies, contests and rounds, in Vietnamese;
-* `create-user USERNAME --role ROLE` — create an operator account (asks for the password).
+* `create-user USERNAME --role ROLE` — create an operator account (asks for the password);
+* `verify-log` — check the event log's hash chain and every signed checkpoint, print the
+  result in Vietnamese and exit 1 on the first problem (issue 7 item 5);
+* `checkpoint-log` — sign the event log's head now with the server key.
 
 Commands act as the system actor: whoever runs them administers the machine. A refused
 action prints its reason and exits with status 1.
@@ -221,6 +224,105 @@ def create_user(
         now=_now(),
     )
     click.echo(f"Đã tạo tài khoản {username} ({', '.join(roles)}) trong {congress.public_id}")
+
+
+def _trusted_keys(given: tuple[str, ...]) -> list[bytes]:
+    """The server public keys a checkpoint may be signed with: those given, else the key
+    file's. Never the database's own record of the key, which whoever can rewrite the log
+    can rewrite too."""
+    from election.services.serverkey import load_private_key, public_key_bytes
+
+    if given:
+        keys = []
+        for text in given:
+            try:
+                key = bytes.fromhex(text.strip())
+            except ValueError:
+                key = b""
+            if len(key) != 32:
+                raise click.BadParameter(
+                    f"{text!r} không phải khóa công khai Ed25519 (64 chữ số hex)",
+                    param_hint="--public-key",
+                )
+            keys.append(key)
+        return keys
+    path = _server_key_file()
+    if not path.is_file():
+        raise click.ClickException(
+            f"Không có tệp khóa của máy chủ ({path}): chỉ ra khóa công khai bằng --public-key"
+        )
+    return [public_key_bytes(load_private_key(path))]
+
+
+@main.command("verify-log")
+@click.option(
+    "--public-key",
+    "public_keys",
+    multiple=True,
+    help="Khóa công khai của máy chủ (hex) mà điểm kiểm soát phải được ký bằng; "
+    "mặc định: khóa trong tệp khóa của máy chủ.",
+)
+@click.option(
+    "--interval",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Cứ bao nhiêu mục phải có một điểm kiểm soát (mặc định CHECKPOINT_INTERVAL; "
+    "0: không đòi).",
+)
+@_domain_errors
+def verify_log(public_keys: tuple[str, ...], interval: int | None) -> None:
+    """Kiểm tra nhật ký sự kiện: chuỗi băm và chữ ký của mọi điểm kiểm soát.
+
+    Exit status 1 on the first problem, which is printed with its position.
+    """
+    from election.db import get_session
+    from election.services import checkpoints
+
+    keys = _trusted_keys(public_keys)
+    every = current_app.config["CHECKPOINT_INTERVAL"] if interval is None else interval
+    report = checkpoints.verify_log(get_session(), keys, interval=every or None)
+    head = report.head.hex() if report.head else "—"
+    click.echo(f"Nhật ký sự kiện: {report.entries} mục; mã băm đầu chuỗi {head}")
+    if report.last_checkpoint:
+        click.echo(
+            f"Điểm kiểm soát: {report.checkpoints} có chữ ký hợp lệ, điểm cuối tại mục "
+            f"{report.last_checkpoint}"
+        )
+    else:
+        click.echo("Điểm kiểm soát: chưa có điểm nào được xác minh")
+    click.echo("Khóa công khai được tin cậy: " + ", ".join(k.hex() for k in keys))
+    if report.ok:
+        if report.unsigned_tail:
+            click.echo(
+                f"{report.unsigned_tail} mục sau điểm kiểm soát cuối chỉ được bảo vệ bằng "
+                "chuỗi băm."
+            )
+        click.echo(f"KẾT QUẢ: HỢP LỆ. {report}")
+        return
+    click.echo(f"KẾT QUẢ: CÓ VẤN ĐỀ. {report.problem}")
+    click.get_current_context().exit(1)
+
+
+@main.command("checkpoint-log")
+@click.option("--congress", "public_id", help="The congress's id (default: the only one).")
+@_domain_errors
+def checkpoint_log(public_id: str | None) -> None:
+    """Ký điểm kiểm soát cho nhật ký sự kiện ngay bây giờ (khóa của máy chủ)."""
+    from election.db import get_session
+    from election.services import checkpoints
+    from election.services.base import SYSTEM
+    from election.services.congress import single_congress
+    from election.services.serverkey import load_private_key
+
+    path = _server_key_file()
+    if not path.is_file():
+        raise click.ClickException(f"Không có tệp khóa của máy chủ ({path}): chạy dhvote init-db")
+    session = get_session()
+    congress = single_congress(session, public_id)
+    made = checkpoints.create_checkpoint(
+        session, SYSTEM, congress, load_private_key(path), now=_now()
+    )
+    click.echo(f"Đã ký điểm kiểm soát tại mục {made.seq}: {made.head.hex()}")
 
 
 if __name__ == "__main__":

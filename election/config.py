@@ -111,6 +111,42 @@ def _database_url(name: str, value: Any) -> str:
     return text
 
 
+def _positive_int(name: str, value: Any) -> int:
+    number = _int(name, value)
+    if number < 1:
+        raise ConfigError(f"{name} must be at least 1, got {number}")
+    return number
+
+
+def _date_list(name: str, value: Any) -> list[str]:
+    """ISO dates (``YYYY-MM-DD``): a list (TOML, tests) or comma-separated text (environment).
+
+    Kept as text (``election.services.inspection.ComplaintPeriod`` parses them); checked here
+    so that a typo stops the server at startup instead of silently moving a deadline. May be
+    empty, unlike ``_text_list``.
+    """
+    from datetime import date
+
+    if isinstance(value, str):
+        items = [part.strip() for part in value.split(",")]
+    elif isinstance(value, list | tuple):
+        items = [item.isoformat() if isinstance(item, date) else item for item in value]
+    else:
+        raise ConfigError(f"{name} must be a list of dates (YYYY-MM-DD), got {value!r}")
+    out = []
+    for item in items:
+        if item == "":
+            continue
+        if not isinstance(item, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", item):
+            raise ConfigError(f"{name}: {item!r} is not a date written YYYY-MM-DD")
+        try:
+            date.fromisoformat(item)
+        except ValueError as e:
+            raise ConfigError(f"{name}: {item!r} is not a calendar date") from e
+        out.append(item)
+    return sorted(set(out))
+
+
 def _choice(*options: str) -> Coercer:
     def coerce(name: str, value: Any) -> str:
         text = _text(name, value)
@@ -259,6 +295,47 @@ SETTINGS: tuple[Setting, ...] = (
         "Path of the server's Ed25519 receipt-signing private key (PEM). Empty (the default) "
         "means server-signing-key.pem in the instance folder. `dhvote init-db` creates it "
         "with mode 0600 if it is missing; only its public key is stored in the database.",
+    ),
+    Setting(
+        "CHECKPOINT_INTERVAL",
+        50,
+        _positive_int,
+        "The event log is checkpointed every this many entries: the server key signs the "
+        "entry's sequence number and the chain head (election/services/checkpoints.py). "
+        "Fix it before the congress: the log's verification expects a checkpoint at every "
+        "multiple of it.",
+    ),
+    Setting(
+        "AUDIT_RECORDS_DIR",
+        "",
+        _text,
+        "Where the inspection commission's verifications keep each round's exported record "
+        "(a zip, named by its SHA-256). Empty (the default) means records/ in the instance "
+        "folder.",
+    ),
+    Setting(
+        "AUDIT_VERIFIER_WORKERS",
+        1,
+        _positive_int,
+        "Processes the in-app verifier may use. 1 (the default) runs it inside a background "
+        "thread and leaves the other cores to the web server; a machine kept for the audit "
+        "may use more.",
+    ),
+    Setting(
+        "COMPLAINT_PERIOD_WORKING_DAYS",
+        15,
+        _positive_int,
+        "Complaints about the election are accepted within this many working days after the "
+        "congress closes (R-INSP-4, 190-QĐ/TW Điều 33); later ones are recorded as out of "
+        "time. Working days skip Saturdays, Sundays and HOLIDAYS.",
+    ),
+    Setting(
+        "HOLIDAYS",
+        [],
+        _date_list,
+        "Public holidays that are not working days for the complaint period, as ISO dates, "
+        'e.g. ["2026-04-30", "2026-05-01", "2026-09-02"] (or comma-separated in '
+        "DHVOTE_HOLIDAYS). Lunar New Year moves every year: list its days explicitly.",
     ),
     Setting(
         "HSTS_SECONDS",

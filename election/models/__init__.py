@@ -8,7 +8,8 @@ the models without an app. Modules by area:
 * ``rounds`` — rounds, candidates, nominations, withdrawals, open votes;
 * ``board`` — board entries, audited ballots, tallies, decryption shares, results;
 * ``ceremony`` — the key ceremony and its guardians;
-* ``inspection`` — vetting and complaint cases;
+* ``inspection`` — the register of vetting, complaint, denunciation and petition cases;
+* ``audit`` — signed checkpoints of the event log and verification runs of round records;
 * ``accounts`` — users, roles, terminals, the server key record;
 * ``events`` — the append-only, hash-chained event log;
 * ``enums`` — the enumerations stored as CHECK-constrained strings.
@@ -20,6 +21,12 @@ from __future__ import annotations
 
 from election.models import triggers
 from election.models.accounts import RoleAssignment, ServerKey, Terminal, User
+from election.models.audit import (
+    CheckpointKind,
+    EventCheckpoint,
+    VerificationRun,
+    VerificationStatus,
+)
 from election.models.base import Base
 from election.models.board import (
     AuditedBallot,
@@ -27,10 +34,17 @@ from election.models.board import (
     BoardEntry,
     CandidateResult,
     DecryptionShare,
+    MinutesSignature,
     Result,
     TallyCounter,
 )
-from election.models.ceremony import Guardian, KeyCeremony, ShareBox
+from election.models.ceremony import (
+    CeremonyComplaint,
+    CongressManifestSnapshot,
+    Guardian,
+    KeyCeremony,
+    ShareBox,
+)
 from election.models.congress import Body, BodyMember, Congress, CongressSession, Contest, Position
 from election.models.enums import (
     BodyKind,
@@ -89,9 +103,12 @@ __all__ = [
     "CandidateSource",
     "CaseCategory",
     "CaseStatus",
+    "CeremonyComplaint",
     "CeremonyStatus",
+    "CheckpointKind",
     "Congress",
     "CongressKind",
+    "CongressManifestSnapshot",
     "CongressSession",
     "Contest",
     "CredentialReview",
@@ -99,6 +116,7 @@ __all__ = [
     "DecryptionShare",
     "DelegateKind",
     "Event",
+    "EventCheckpoint",
     "FormKind",
     "Gender",
     "Guardian",
@@ -108,6 +126,7 @@ __all__ = [
     "Matter",
     "Member",
     "Membership",
+    "MinutesSignature",
     "Motion",
     "Nomination",
     "NominationStatus",
@@ -132,6 +151,8 @@ __all__ = [
     "TallyCounter",
     "Terminal",
     "User",
+    "VerificationRun",
+    "VerificationStatus",
     "VotingCredential",
     "Withdrawal",
 ]

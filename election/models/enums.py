@@ -290,6 +290,9 @@ class CaseCategory(StrEnum):
     COMPLAINT = "complaint"
     #: Tố cáo.
     DENUNCIATION = "denunciation"
+    #: Kiến nghị, phản ánh: a petition or report that is neither a complaint nor a
+    #: denunciation.
+    PETITION = "petition"
 
 
 class CaseStatus(StrEnum):

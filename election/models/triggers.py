@@ -1,12 +1,12 @@
-"""Database triggers that make the event log and the board append-only.
+"""Database triggers that make the event log, its checkpoints and the board append-only.
 
-An UPDATE or DELETE on ``event_log`` or ``board_entries`` raises, on SQLite and on
-PostgreSQL, so that not even a bug in a service can rewrite history; only dropping the
-table (a migration) removes rows. ``APPEND_ONLY_TABLES`` lists the tables; the statements
-are attached to the tables' ``after_create`` event, so ``metadata.create_all`` installs them.
-The first migration carries a frozen copy of the same statements (a migration must not
-change when this module does); ``tests/models/test_migrations.py`` checks that both
-install the same triggers.
+An UPDATE or DELETE on ``event_log``, ``event_checkpoints`` or ``board_entries`` raises, on
+SQLite and on PostgreSQL, so that not even a bug in a service can rewrite history; only
+dropping the table (a migration) removes rows. ``APPEND_ONLY_TABLES`` lists the tables; the
+statements are attached to the tables' ``after_create`` event, so ``metadata.create_all``
+installs them. The first migration (and 0003, for ``event_checkpoints``) carries a frozen
+copy of the same statements (a migration must not change when this module does);
+``tests/models/test_migrations.py`` checks that both install the same triggers.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ __all__ = [
     "sqlite_statements",
 ]
 
-APPEND_ONLY_TABLES = ("event_log", "board_entries")
+#: ``event_checkpoints`` joined in migration 0003: a signed checkpoint is never rewritten.
+APPEND_ONLY_TABLES = ("event_log", "board_entries", "event_checkpoints")
 
 _PG_FUNCTION = "dhvote_refuse_change"
 

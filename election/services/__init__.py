@@ -13,9 +13,14 @@ Invariants (what every module here keeps):
 
 Modules: ``congress`` (setup), ``roster`` (import), ``candidates`` (nominations, open
 votes, checked lists), ``credentials`` (review, attendance, public credentials),
-``eligibility`` (who votes, N), ``ceremony`` (the key ceremony's result), ``rounds`` (the
-round state machine), ``users`` (accounts, roles, terminals), ``serverkey``,
-``inspection``, ``definition`` (definition files), ``demo``, ``events``, ``base``.
+``eligibility`` (who votes, N), ``ceremony`` (the key ceremony's result),
+``ceremony_relay`` (the key ceremony relayed between the board's devices), ``rounds`` (the
+round state machine), ``tally`` (the homomorphic tally and its threshold decryption),
+``minutes`` (the vote-count minutes and their signatures), ``export`` (the election record
+built from the database), ``users`` (accounts, roles, terminals), ``serverkey``,
+``inspection`` (the register of cases), ``audit`` (verifying round records in the
+background), ``checkpoints`` (the event log's signed checkpoints and its whole check),
+``definition`` (definition files), ``demo``, ``events``, ``base``.
 Modules are imported by name (``from election.services import rounds``); this package
 imports none of them, so importing one does not load the others.
 """

@@ -45,7 +45,7 @@ from election.models import (
     SessionKind,
     Withdrawal,
 )
-from election.services import events
+from election.services import events, inspection
 from election.services.base import Actor, require_role, service
 from election.services.congress import congress_profile, rules_contest
 
@@ -453,7 +453,8 @@ def build_candidate_list(
     draft first round to be voted in ``sitting``.
 
     Rebuilding replaces the draft's candidates; once the first round has opened the list
-    is fixed. Raises ``RuleViolation`` naming the rule a list breaks.
+    is fixed. Raises ``RuleViolation`` naming the rule a list breaks, including R-INSP-1
+    when an inspection case about a name is unsettled (``inspection.check_candidates``).
     """
     congress = contest.congress
     require_role(db, actor, congress, Role.SECRETARIAT, Role.PRESIDIUM)
@@ -464,6 +465,9 @@ def build_candidate_list(
     nominations = standing_nominations(db, contest)
     by_code = {n.member.code: n for n in nominations}
     checked = check_list(db, contest, nominations)
+    # R-INSP-1 (issue 7 item 4): a name with an unsettled inspection case holds the list
+    # back until the commission settles it or the presidium records a decision to proceed.
+    inspection.check_candidates(db, congress, [n.member for n in nominations])
     try:
         planned = rules.open_round(rules_contest(contest), checked.ids)
     except rules.RulesError as e:

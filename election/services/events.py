@@ -8,7 +8,9 @@ the role and the time. Entry ``seq`` is chained to the one before it::
 ``body`` is the JSON object ``entry_body`` builds from the entry's own fields; ``prev_hash``
 is the previous entry's ``entry_hash``, or 32 zero bytes for the first entry. Plain
 SHA-256 with its own prefix is used rather than ``crypto.H``, whose tags belong to the
-ballot protocol. ``verify_chain`` recomputes every hash.
+ballot protocol. ``verify_chain`` recomputes every hash; ``checkpoints.verify_log`` also
+checks the server key's signed checkpoints, which ``record`` writes every
+``CHECKPOINT_INTERVAL`` entries when a signer is installed (``election.services.checkpoints``).
 
 Appends are serialised: on PostgreSQL by a transaction-scoped advisory lock, on SQLite by
 its single writer. ``seq`` is the primary key and ``prev_hash`` unique, so two appends that
@@ -112,6 +114,11 @@ def record(
     event.entry_hash = entry_hash(prev, _body_of(event))
     db.add(event)
     db.flush()
+    # Every CHECKPOINT_INTERVAL entries the server key signs the head, in this transaction
+    # (issue 7 item 5). Imported here: ``checkpoints`` imports this module.
+    from election.services import checkpoints
+
+    checkpoints.after_append(db, event, now=now)
     return event
 
 

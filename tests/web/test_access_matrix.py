@@ -40,6 +40,8 @@ EXPECTED: dict[str, set[str]] = {
     "booth.session": {TERMINAL},
     "booth.cast": {TERMINAL},
     "booth.challenge": {TERMINAL},
+    "terminals.index": {P, S},
+    "terminals.deactivate": {P, S},
     # Credentials board (election/web/credentials): the report is also read by the presidium,
     # which alone records the congress's vote on it, and by the secretariat.
     "credentials.index": {C},
@@ -79,6 +81,49 @@ EXPECTED: dict[str, set[str]] = {
     # Hall screen (election/web/hall): the projector and its JSON, counts only.
     "hall.screen": EVERYONE,
     "hall.api": EVERYONE,
+    # Inspection commission (election/web/inspection): round verification, the event log
+    # and its checkpoints, the register of cases. The presidium sees the cases that hold a
+    # list back and alone records a decision to proceed.
+    "inspection.index": {INSP},
+    "inspection.verify_round": {INSP},
+    "inspection.verification_status": {INSP},
+    "inspection.download_record": {INSP},
+    "inspection.verdict": {INSP},
+    "inspection.verdict_pdf": {INSP},
+    "inspection.event_log": {INSP},
+    "inspection.checkpoint": {INSP},
+    "inspection.cases": {INSP},
+    "inspection.case": {INSP},
+    "inspection.review_case": {INSP},
+    "inspection.close_case": {INSP},
+    "inspection.blocking": {INSP, P},
+    "inspection.proceed": {P},
+    # Counting board (election/web/counting): the key ceremony, counting, results, minutes.
+    # Public: the ceremony's record, and a round's result and record once announced (the
+    # views answer 404 before that to anyone but the counting board and the presidium).
+    "counting.index": {K},
+    "counting.ceremony": {K},
+    "counting.start_ceremony": {K},
+    "counting.cancel_ceremony": {K},
+    "counting.ceremony_record": EVERYONE,
+    "counting.api_ceremony": {K},
+    "counting.api_keys": {K},
+    "counting.api_boxes": {K},
+    "counting.api_confirm": {K},
+    "counting.api_complain": {K},
+    "counting.tally_round": {K},
+    "counting.round_page": {K},
+    "counting.api_tally": {K},
+    "counting.api_progress": {K},
+    "counting.api_share": {K},
+    "counting.announce": {K},
+    "counting.result": EVERYONE,
+    "counting.record_zip": EVERYONE,
+    "counting.minutes_page": {K, P, INSP},
+    "counting.minutes_pdf": {K, P, INSP},
+    "counting.sign_page": {K},
+    "counting.api_minutes": {K},
+    "counting.api_sign": {K},
 }
 
 AUDIENCES = ["anonymous", "terminal", *[r.value for r in Role]]
