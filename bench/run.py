@@ -398,7 +398,10 @@ def render(r: dict[str, Any]) -> str:
         "## Python figures against their op-count floors",
         "",
         "`mul floor` = (fixed-base count × its cost) + (variable-base count × its cost);",
-        "`all-ops floor` adds the additions and strict decodings at their own costs.",
+        "`all-ops floor` adds the additions and strict decodings at their own costs. Each",
+        "figure's unit costs are measured just before and just after it and their mean is used,",
+        "so the machine's drift moves a figure and its floor together (the table above is the",
+        "run's first measurement).",
         "",
         "| figure | median | base muls | var muls | adds | decodes | ratio to mul floor "
         "| ratio to all-ops floor |",
