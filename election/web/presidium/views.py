@@ -9,6 +9,7 @@ Results are shown only once the counting board has announced them (ATTACKS.md 9)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -402,36 +403,36 @@ def open_round(round_id: int) -> Response:
     return _to_contest(round_.contest, f"vong-{round_.number}")
 
 
-@bp.post("/rounds/<int:round_id>/close")
-@allow(Role.PRESIDIUM)
-def close_round(round_id: int) -> Response:
-    """Close an open round: no ballot is accepted after this."""
+def _transition(round_id: int, move: Callable[..., object], done: str) -> Response:
+    """Run one plain round transition (close, approve) from a CSRF-checked POST."""
     round_ = _round_action(round_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        rounds.close_round(get_session(), _actor(), round_, now=_now())
+        move(get_session(), _actor(), round_, now=_now())
     except DomainError as e:
         flash(describe_error(e), "error")
     else:
-        flash(_("Đã kết thúc bỏ phiếu. Chuyển cho Ban Kiểm phiếu kiểm phiếu."), "success")
+        flash(done, "success")
     return _to_contest(round_.contest, f"vong-{round_.number}")
+
+
+@bp.post("/rounds/<int:round_id>/close")
+@allow(Role.PRESIDIUM)
+def close_round(round_id: int) -> Response:
+    """Close an open round: no ballot is accepted after this."""
+    return _transition(
+        round_id,
+        rounds.close_round,
+        _("Đã kết thúc bỏ phiếu. Chuyển cho Ban Kiểm phiếu kiểm phiếu."),
+    )
 
 
 @bp.post("/rounds/<int:round_id>/approve")
 @allow(Role.PRESIDIUM)
 def approve_round(round_id: int) -> Response:
     """Confirm the announced result; the elected take their seats."""
-    round_ = _round_action(round_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        rounds.approve_round(get_session(), _actor(), round_, now=_now())
-    except DomainError as e:
-        flash(describe_error(e), "error")
-    else:
-        flash(_("Đã xác nhận kết quả bầu cử."), "success")
-    return _to_contest(round_.contest, f"vong-{round_.number}")
+    return _transition(round_id, rounds.approve_round, _("Đã xác nhận kết quả bầu cử."))
 
 
 @bp.post("/rounds/<int:round_id>/annul")
