@@ -18,6 +18,8 @@ PY_STAMP := $(VENV)/.dhvote-installed
 NODE_STAMP := node_modules/.dhvote-installed
 JS_MANIFEST := election/static/dist/manifest.json
 JS_SOURCES := $(shell find election/static/js -type f \( -name '*.js' -o -name '*.mjs' \) 2>/dev/null)
+NATIVE_STAMP := crypto/_native/.built
+NATIVE_SOURCES := $(shell find crypto/_native -type f \( -name '*.c' -o -name '*.h' -o -name '*.py' \) 2>/dev/null)
 PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
@@ -39,7 +41,7 @@ help:
 	@echo "make translations  re-extract messages and update the catalogues (docs/i18n.md)"
 	@echo "make clean       remove build outputs and caches (keeps .venv and node_modules)"
 
-setup: debian-packages $(PY_STAMP) $(NODE_STAMP) $(JS_MANIFEST) $(MO_FILES)
+setup: debian-packages $(PY_STAMP) $(NATIVE_STAMP) $(NODE_STAMP) $(JS_MANIFEST) $(MO_FILES)
 
 # WeasyPrint's libraries and Vietnamese fonts for PDF documents: apt-get runs only when one
 # is missing, and only as root (otherwise the script says what to install).
@@ -51,6 +53,12 @@ $(BIN)/python:
 
 $(PY_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# The verifiers' native arithmetic (crypto/_native/README.md): libsodium's edwards25519 code,
+# compiled with the machine's C compiler into crypto/_dhgroup.*.so. Offline; about 2 s.
+$(NATIVE_STAMP): $(PY_STAMP) $(NATIVE_SOURCES)
+	$(BIN)/python crypto/_native/build.py
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json

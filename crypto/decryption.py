@@ -18,7 +18,7 @@ from typing import Any
 from crypto.elgamal import Ciphertext
 from crypto.encoding import point_from_hex, require_int, require_keys, require_list
 from crypto.errors import DiscreteLogError, InvalidProof
-from crypto.group import IDENTITY, G, Point, Scalar
+from crypto.group import IDENTITY, G, Point, Scalar, msm_vartime
 from crypto.proofs import CompactProof, prove_decryption, verify_decryption
 
 __all__ = [
@@ -135,13 +135,14 @@ def combine_shares(
         if len(share.shares) != len(tally):
             raise ValueError(f"guardian {j}'s share has {len(share.shares)} counters")
     participants = sorted(shares)
-    weights = {j: lagrange_coefficient(j, participants) for j in participants}
+    # The shares and weights are public: one variable-time multi-scalar multiplication each.
+    neg_weights = [-lagrange_coefficient(j, participants) for j in participants]
+    one = Scalar.from_int(1)
     out: list[Point] = []
     for c, ct in enumerate(tally):
-        acc = ct.B
-        for j in participants:
-            acc = acc - weights[j] * shares[j].shares[c]
-        out.append(acc)
+        terms = [(one, ct.B)]
+        terms += [(w, shares[j].shares[c]) for w, j in zip(neg_weights, participants, strict=True)]
+        out.append(msm_vartime(terms))
     return tuple(out)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crypto.errors import EncodingError
-from crypto.group import IDENTITY, G, Point, Scalar, small_multiple
+from crypto.group import G, Point, Scalar, msm_vartime, small_multiple, sum_points
 
 __all__ = ["Ciphertext", "combine", "decrypt_to_point", "encrypt", "sum_ciphertexts"]
 
@@ -52,15 +52,17 @@ def encrypt(m: int, K: Point, r: Scalar) -> Ciphertext:
 
 def sum_ciphertexts(cts: Iterable[Ciphertext]) -> Ciphertext:
     """The component-wise sum; the empty sum is ``(0*G, 0*G)``."""
-    A = IDENTITY
-    B = IDENTITY
-    first = True
-    for ct in cts:
-        if first:
-            A, B, first = ct.A, ct.B, False
-        else:
-            A, B = A + ct.A, B + ct.B
-    return Ciphertext(A, B)
+    items = list(cts)
+    return Ciphertext(sum_points([c.A for c in items]), sum_points([c.B for c in items]))
+
+
+def _linear_combination(weights: Sequence[int], points: Sequence[Point]) -> Point:
+    # Ciphertexts and weights are public, so the variable-time helpers apply.
+    ones = [P for w, P in zip(weights, points, strict=True) if w == 1]
+    heavy = [(Scalar.from_int(w), P) for w, P in zip(weights, points, strict=True) if w > 1]
+    for start in range(0, len(heavy), 8):
+        ones.append(msm_vartime(heavy[start : start + 8]))
+    return sum_points(ones)
 
 
 def combine(weights: Sequence[int], cts: Sequence[Ciphertext]) -> Ciphertext:
@@ -71,20 +73,14 @@ def combine(weights: Sequence[int], cts: Sequence[Ciphertext]) -> Ciphertext:
     """
     if len(weights) != len(cts):
         raise ValueError("one weight per ciphertext")
-    terms: list[Ciphertext] = []
-    for w, ct in zip(weights, cts, strict=True):
-        if w < 0:
-            raise ValueError("weights are non-negative")
-        if w == 0:
-            continue
-        if w == 1:
-            terms.append(ct)
-        else:
-            s = Scalar.from_int(w)
-            terms.append(Ciphertext(s * ct.A, s * ct.B))
-    if not terms:
+    if any(w < 0 for w in weights):
+        raise ValueError("weights are non-negative")
+    if not any(weights):
         raise EncodingError("a combination needs at least one non-zero weight")
-    return sum_ciphertexts(terms)
+    return Ciphertext(
+        _linear_combination(weights, [c.A for c in cts]),
+        _linear_combination(weights, [c.B for c in cts]),
+    )
 
 
 def decrypt_to_point(ct: Ciphertext, secret: Scalar) -> Point:

@@ -16,11 +16,23 @@ yields ``IDENTITY``.
 Scalar arithmetic uses libsodium's constant-time ``crypto_core_ed25519_scalar_*``
 functions because some scalars are secrets (encryption randomness, proof
 nonces, key shares).
+
+Verifiers use ``msm_vartime`` (``sum s_i*P_i + b*G`` in one pass) and
+``sum_points``. Both run in ``crypto._dhgroup``, libsodium's own edwards25519
+code built by ``make setup`` (crypto/_native/README.md): libsodium's public
+``crypto_scalarmult_ed25519_noclamp`` re-proves on every call that its input
+lies in the prime-order subgroup, which our points already are (checked once,
+at ``Point.decode``), and it has no multi-scalar form. They are variable time,
+so they only ever see public values. Without the extension (or with
+``DHVOTE_PURE_GROUP=1``) both fall back to the PyNaCl operations above and give
+the same bytes (tests/crypto/test_native_group.py).
 """
 
 from __future__ import annotations
 
+import os
 import secrets
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Final
 
@@ -29,7 +41,19 @@ from nacl.exceptions import RuntimeError as SodiumRuntimeError
 
 from crypto.errors import InvalidPoint, InvalidScalar
 
-__all__ = ["G", "GROUP_NAME", "IDENTITY", "L", "Point", "Scalar", "small_multiple"]
+__all__ = [
+    "G",
+    "GROUP_NAME",
+    "IDENTITY",
+    "L",
+    "NATIVE",
+    "Point",
+    "Scalar",
+    "msm_vartime",
+    "msm_vartime_many",
+    "small_multiple",
+    "sum_points",
+]
 
 #: The group identifier written into every manifest and record (T-13.a).
 GROUP_NAME: Final = "edwards25519-prime-order-subgroup"
@@ -211,3 +235,96 @@ def small_multiple(m: int) -> Point:
     if m < 0:
         raise ValueError("small_multiple takes m >= 0")
     return Scalar.from_int(m) * G
+
+
+# ---------------------------------------------------------------- verifier arithmetic
+
+try:  # built by `make setup` (crypto/_native/build.py); optional, same results without it
+    from crypto._dhgroup import ffi as _ffi
+    from crypto._dhgroup import lib as _lib
+except ImportError:  # pragma: no cover - exercised by forcing DHVOTE_PURE_GROUP in tests
+    _ffi = _lib = None
+
+#: True when ``msm_vartime``/``sum_points`` run in the native extension.
+NATIVE: bool = _lib is not None and os.environ.get("DHVOTE_PURE_GROUP", "") != "1"
+
+#: Limits of one native call (crypto/_native/dhgroup.c DH_MSM_MAX, DH_SUM_MAX, DH_MANY_MAX_OUT).
+_MSM_MAX: Final = 8
+_SUM_MAX: Final = 1024
+_MANY_MAX_OUT: Final = 256
+
+
+def _msm_reference(terms: Sequence[tuple[Scalar, Point]], base: Scalar | None) -> Point:
+    acc = IDENTITY if base is None else base * G
+    for s, P in terms:
+        acc = acc + s * P
+    return acc
+
+
+def msm_vartime(terms: Sequence[tuple[Scalar, Point]], base: Scalar | None = None) -> Point:
+    """``s_0*P_0 + ... + s_{n-1}*P_{n-1} + base*G`` for PUBLIC scalars and points.
+
+    Variable time: use it to verify proofs and combine published shares, never
+    with a secret. Zero scalars and the identity are allowed (the result may be
+    the identity).
+    """
+    if not NATIVE or len(terms) > _MSM_MAX:
+        return _msm_reference(terms, base)
+    out = _ffi.new("unsigned char[32]")
+    scalars = b"".join([s._b for s, _ in terms])
+    points = b"".join([P._b for _, P in terms])
+    rc = _lib.dh_msm_vartime(
+        out, len(terms), scalars, points, _ffi.NULL if base is None else base._b
+    )
+    if rc != 0:  # pragma: no cover - Point and Scalar values always satisfy the preconditions
+        raise InvalidPoint("multi-scalar multiplication refused its input")
+    return Point(bytes(out))
+
+
+def msm_vartime_many(
+    points: Sequence[Point], rows: Sequence[tuple[Sequence[Scalar], Scalar | None]]
+) -> list[Point]:
+    """One ``msm_vartime`` per row over the same ``points``: row ``(s, b)`` gives
+    ``s[0]*points[0] + ... + b*G``. PUBLIC values only (variable time).
+
+    Verifying a proof needs several such sums over the same few points; done
+    together, each point is decoded and tabulated once and the results share one
+    field inversion.
+    """
+    if any(len(s) != len(points) for s, _ in rows):
+        raise ValueError("every row has one scalar per point")
+    if not rows:
+        return []
+    if not NATIVE or len(points) > _MSM_MAX or len(rows) > _MANY_MAX_OUT:
+        return [_msm_reference(list(zip(s, points, strict=True)), b) for s, b in rows]
+    out = _ffi.new("unsigned char[]", 32 * len(rows))
+    scalars = b"".join([sc._b for s, _ in rows for sc in s])
+    bases = b"".join([_ZERO32 if b is None else b._b for _, b in rows])
+    rc = _lib.dh_msm_many(
+        out, len(points), b"".join([P._b for P in points]), len(rows), scalars, bases
+    )
+    if rc != 0:  # pragma: no cover - Point and Scalar values always satisfy the preconditions
+        raise InvalidPoint("multi-scalar multiplication refused its input")
+    raw = _ffi.buffer(out)[:]
+    return [Point(raw[32 * o : 32 * o + 32]) for o in range(len(rows))]
+
+
+def sum_points(points: Sequence[Point]) -> Point:
+    """``P_0 + ... + P_{n-1}`` (the identity for no points)."""
+    if not points:
+        return IDENTITY
+    if not NATIVE:
+        acc = points[0]
+        for P in points[1:]:
+            acc = acc + P
+        return acc
+    out = _ffi.new("unsigned char[32]")
+    acc_b = b""
+    for start in range(0, len(points), _SUM_MAX):
+        chunk = [P._b for P in points[start : start + _SUM_MAX]]
+        if acc_b:
+            chunk.append(acc_b)
+        if _lib.dh_sum(out, len(chunk), b"".join(chunk)) != 0:  # pragma: no cover
+            raise InvalidPoint("point sum refused its input")
+        acc_b = bytes(out)
+    return Point(acc_b)

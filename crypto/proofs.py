@@ -29,7 +29,7 @@ from typing import Any
 from crypto.elgamal import Ciphertext
 from crypto.encoding import require_keys, require_list, scalar_from_hex
 from crypto.errors import InvalidProof
-from crypto.group import G, Point, Scalar, small_multiple
+from crypto.group import G, Point, Scalar, msm_vartime, msm_vartime_many
 from crypto.hashing import HashItem, Hs, Tag
 
 __all__ = [
@@ -85,11 +85,6 @@ class CompactProof:
     def from_json(cls, obj: Any) -> CompactProof:
         require_keys(obj, {"c", "v"}, "proof")
         return cls(scalar_from_hex(obj["c"], "proof.c"), scalar_from_hex(obj["v"], "proof.v"))
-
-
-def _shifted(B: Point, m: int) -> Point:
-    # B - m*G, with m = 0 special-cased because 0*G is the identity.
-    return B if m == 0 else B - small_multiple(m)
 
 
 def prove_membership(
@@ -148,12 +143,17 @@ def verify_membership(
     """Raise ``InvalidProof`` unless ``proof`` shows ``ct`` encrypts a member of ``allowed``."""
     if len(proof.challenges) != len(allowed) or len(proof.responses) != len(allowed):
         raise InvalidProof("proof has the wrong number of branches")
-    commitments: list[Point] = []
+    # a_j = v_j*G - c_j*A and b_j = v_j*K - c_j*(B - m_j*G) = v_j*K - c_j*B + (c_j*m_j)*G:
+    # multi-scalar multiplications of public values over the points (A, B, K).
+    zero = Scalar.from_int(0)
+    rows: list[tuple[tuple[Scalar, Scalar, Scalar], Scalar | None]] = []
     total: Scalar | None = None
     for mj, cj, vj in zip(allowed, proof.challenges, proof.responses, strict=True):
-        commitments.append(vj * G - cj * ct.A)
-        commitments.append(vj * K - cj * _shifted(ct.B, mj))
+        neg_c = -cj
+        rows.append(((neg_c, zero, zero), vj))
+        rows.append(((zero, neg_c, vj), cj * Scalar.from_int(mj)))
         total = cj if total is None else total + cj
+    commitments = msm_vartime_many((ct.A, ct.B, K), rows)
     if total != Hs(tag, *context, K, ct.A, ct.B, *commitments):
         raise InvalidProof("challenge does not match the statement")
 
@@ -168,7 +168,7 @@ def prove_schnorr(context: Sequence[HashItem], secret: Scalar, rand: Rand) -> Co
 
 def verify_schnorr(context: Sequence[HashItem], C: Point, proof: CompactProof) -> None:
     """Raise ``InvalidProof`` unless ``proof`` shows knowledge of ``log_G C``."""
-    U = proof.response * G - proof.challenge * C
+    U = msm_vartime([(-proof.challenge, C)], proof.response)
     if proof.challenge != Hs(Tag.SCHNORR, *context, C, U):
         raise InvalidProof("Schnorr proof does not verify")
 
@@ -189,7 +189,8 @@ def verify_decryption(
 ) -> None:
     """Raise ``InvalidProof`` unless ``log_G Kj = log_A D``."""
     c, v = proof.challenge, proof.response
-    a = v * G - c * Kj
-    b = v * A - c * D
+    neg_c = -c
+    zero = Scalar.from_int(0)
+    a, b = msm_vartime_many((Kj, A, D), [((neg_c, zero, zero), v), ((zero, v, neg_c), None)])
     if c != Hs(Tag.DECRYPT, *context, Kj, A, D, a, b):
         raise InvalidProof("decryption proof does not verify")
