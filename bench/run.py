@@ -29,7 +29,7 @@ from nacl import bindings as sodium
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.opcount import counting  # noqa: E402
+from bench.opcount import counting, msm_key  # noqa: E402
 from crypto import (  # noqa: E402
     CiphertextBallot,
     CredentialKey,
@@ -45,6 +45,7 @@ from crypto import (  # noqa: E402
     encrypt,
     encrypt_ballot,
     generate_code,
+    group,  # noqa: E402
     joint_key,
     public_share,
     sum_ciphertexts,
@@ -77,24 +78,51 @@ def per_op(fn: Callable[[], Any], batch: int = 100, reps: int = 3) -> float:
     return statistics.median(s / batch for s in timed(lambda: [fn() for _ in range(batch)], reps))
 
 
+#: The native multi-scalar shapes the verifiers use (bench/opcount.py keys): ballot proofs
+#: (1 point + G, 2 points + G), decryption proofs (1 + G, 2), combining 3 shares (4).
+MSM_SHAPES = ((1, True), (2, True), (2, False), (4, False))
+
+
 def unit_costs() -> dict[str, float]:
+    """One call of each primitive, called directly (no Python wrapper of ours around it)."""
     s = Scalar.random()
     P = Scalar.random() * G
     Pb, sb = P.encode(), s.encode()
-    return {
+    costs = {
         "base_mul": per_op(lambda: sodium.crypto_scalarmult_ed25519_base_noclamp(sb)),
         "var_mul": per_op(lambda: sodium.crypto_scalarmult_ed25519_noclamp(sb, Pb)),
         "add": per_op(lambda: sodium.crypto_core_ed25519_add(Pb, Pb)),
         "decode": per_op(lambda: sodium.crypto_core_ed25519_is_valid_point(Pb)),
     }
+    lib, ffi = group._lib, group._ffi
+    if lib is not None:
+        out = ffi.new("unsigned char[32]")
+        for n, with_base in MSM_SHAPES:
+            scalars = b"".join(Scalar.random().encode() for _ in range(n))
+            points = b"".join((Scalar.random() * G).encode() for _ in range(n))
+            base = Scalar.random().encode() if with_base else ffi.NULL
+            costs[msm_key(n, with_base)] = per_op(
+                lambda sc=scalars, pt=points, b=base, k=n: lib.dh_msm_vartime(out, k, sc, pt, b)
+            )
+        many = b"".join((Scalar.random() * G).encode() for _ in range(100))
+        costs["sum_point"] = per_op(lambda: lib.dh_sum(out, 100, many), batch=20) / 100
+    return costs
 
 
 def floor_seconds(ops: dict[str, int], unit: dict[str, float], kinds: tuple[str, ...]) -> float:
-    return sum(ops.get(k, 0) * unit[k] for k in kinds)
+    total = 0.0
+    for k, count in ops.items():
+        if k in kinds or (k.startswith("msm:") and "msm" in kinds):
+            if k not in unit:
+                raise KeyError(f"no unit cost measured for {k}: add its shape to MSM_SHAPES")
+            total += count * unit[k]
+    return total
 
 
-MULS = ("base_mul", "var_mul")
-ALL_OPS = ("base_mul", "var_mul", "add", "decode")
+#: Multiplications: PyNaCl's fixed- and variable-base ones, the native multi-scalar ones, and
+#: strict decodings, each of which is a multiplication by L (libsodium's subgroup check).
+MULS = ("base_mul", "var_mul", "msm", "decode")
+ALL_OPS = (*MULS, "add", "sum_point")
 
 
 def bracketed(fn: Callable[[], Any], reps: int) -> tuple[list[float], dict[str, float]]:
@@ -286,6 +314,7 @@ def machine_line() -> str:
     return (
         f"{cpu}, {os.cpu_count()} cores; Linux {platform.release()}; Python "
         f"{platform.python_version()}; PyNaCl {nacl.__version__} (bundled libsodium)"
+        f"; native verifier arithmetic {'on' if group.NATIVE else 'OFF (PyNaCl only)'}"
         f"; Node {node or 'n/a'}"
     )
 
@@ -385,7 +414,11 @@ def render(r: dict[str, Any]) -> str:
         "",
         f"Machine: {r['machine']}. Run: {r['date']}.",
         "",
-        "## Unit costs (libsodium through PyNaCl, median per call)",
+        "## Unit costs (median per call)",
+        "",
+        "PyNaCl's libsodium operations, and the verifiers' native ones (`crypto/_native/`:",
+        "libsodium's own edwards25519 code without the per-call subgroup re-check, variable",
+        "time, public values only).",
         "",
         "| operation | cost |",
         "| --- | --- |",
@@ -393,26 +426,40 @@ def render(r: dict[str, Any]) -> str:
         "| variable-base multiplication `s*P` (libsodium re-checks `P`'s subgroup) | "
         f"{u['var_mul'] * 1e6:.1f} µs |",
         f"| point addition | {u['add'] * 1e6:.1f} µs |",
-        f"| strict point decoding | {u['decode'] * 1e6:.1f} µs |",
+        "| strict point decoding (includes a multiplication by `L`) | "
+        f"{u['decode'] * 1e6:.1f} µs |",
+    ]
+    for key in sorted(k for k in u if k.startswith("msm:")):
+        n, _, base = key[4:].partition("+")
+        what = f"{n} variable point{'s' if n != '1' else ''}" + (" + `G`" if base else "")
+        lines.append(f"| multi-scalar multiplication `{key}` ({what}) | {u[key] * 1e6:.1f} µs |")
+    if "sum_point" in u:
+        lines.append(f"| native sum, per point added | {u['sum_point'] * 1e6:.2f} µs |")
+    lines += [
         "",
         "## Python figures against their op-count floors",
         "",
-        "`mul floor` = (fixed-base count × its cost) + (variable-base count × its cost);",
-        "`all-ops floor` adds the additions and strict decodings at their own costs. Each",
-        "figure's unit costs are measured just before and just after it and their mean is used,",
-        "so the machine's drift moves a figure and its floor together (the table above is the",
-        "run's first measurement).",
+        "`mul floor` = every scalar multiplication the figure performs, each at its own",
+        "measured cost: PyNaCl's fixed- and variable-base ones, the native multi-scalar ones",
+        "(`msm`, by shape; an output of a batched call counts as one of its shape), and the",
+        "strict decodings, each of which is a multiplication by `L` (libsodium's",
+        "`is_valid_point` proves subgroup membership that way; it costs about one `msm` here).",
+        "`all-ops floor` adds the point additions and the native sums. Each figure's unit costs",
+        "are measured just before and just after it and their mean is used, so the machine's",
+        "drift moves a figure and its floor together (the table above is the run's first",
+        "measurement).",
         "",
-        "| figure | median | base muls | var muls | adds | decodes | ratio to mul floor "
-        "| ratio to all-ops floor |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| figure | median | base muls | var muls | msm (by shape) | adds | summed points "
+        "| decodes | ratio to mul floor | ratio to all-ops floor |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for fig in r["counter"] + r["ballots"] + r["tally"]:
         o = fig["ops"]
+        msm = ", ".join(f"{o[k]} × {k[4:]}" for k in sorted(o) if k.startswith("msm:")) or "0"
         lines.append(
             f"| {fig['name']} | {ms(fig['median_s'])} | {o.get('base_mul', 0)} | "
-            f"{o.get('var_mul', 0)} | "
-            f"{o.get('add', 0)} | {o.get('decode', 0)} | {ratio(fig['ratio_to_mul_floor'])} | "
+            f"{o.get('var_mul', 0)} | {msm} | {o.get('add', 0)} | {o.get('sum_point', 0)} | "
+            f"{o.get('decode', 0)} | {ratio(fig['ratio_to_mul_floor'])} | "
             f"{ratio(fig['ratio_to_all_ops_floor'])} |"
         )
     lines += ["", "## JavaScript (Node, @noble/curves)", ""]
