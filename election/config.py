@@ -338,6 +338,14 @@ SETTINGS: tuple[Setting, ...] = (
         "DHVOTE_HOLIDAYS). Lunar New Year moves every year: list its days explicitly.",
     ),
     Setting(
+        "SMALL_GROUP_MIN_BALLOTS",
+        5,
+        _non_negative_int,
+        "A round with fewer cast ballots than this has its result announced only with a "
+        "decision recorded with its reason in the event log (ATTACKS.md T-9.c: with so few "
+        "voters the counts can show how individuals voted). 0 turns the guard off.",
+    ),
+    Setting(
         "HSTS_SECONDS",
         365 * 24 * 60 * 60,
         _non_negative_int,

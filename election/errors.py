@@ -108,6 +108,22 @@ class IllegalTransition(InvalidState):
         super().__init__(message or f"a round cannot go from {current!r} to {target!r}")
 
 
+class ReleaseNeedsDecision(InvalidState):
+    """Too few ballots for the result to be announced without an explicit decision.
+
+    ATTACKS.md T-9.c: with very few voters, the counts can show how individuals voted, so
+    release waits for a decision recorded with its reason. ``cast`` and ``minimum`` say why.
+    """
+
+    def __init__(self, cast: int, minimum: int) -> None:
+        self.cast = cast
+        self.minimum = minimum
+        super().__init__(
+            f"only {cast} ballots were cast (fewer than {minimum}): announcing the result "
+            "needs a recorded decision with its reason"
+        )
+
+
 class RuleViolation(DomainError):
     """The rules engine (``election.rules``) refused the action.
 

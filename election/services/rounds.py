@@ -36,7 +36,13 @@ from sqlalchemy.orm import Session
 
 import crypto
 from election import rules
-from election.errors import IllegalTransition, InvalidInput, InvalidState, RuleViolation
+from election.errors import (
+    IllegalTransition,
+    InvalidInput,
+    InvalidState,
+    ReleaseNeedsDecision,
+    RuleViolation,
+)
 from election.models import (
     BoardEntry,
     Body,
@@ -653,17 +659,52 @@ def record_decryption(
 # ------------------------------------------------------------------------------- conclusion
 
 
+#: The default of the ``SMALL_GROUP_MIN_BALLOTS`` setting (ATTACKS.md T-9.c).
+SMALL_GROUP_MIN_BALLOTS = 5
+#: Length bounds of the reason recorded with a small-group release decision.
+RELEASE_REASON_MIN, RELEASE_REASON_MAX = 10, 500
+
+
 @service
-def announce_result(db: Session, actor: Actor, round_: Round, *, now: datetime) -> Round:
-    """The counting board announces the result to the congress (R-COUNT-2 step 7)."""
+def announce_result(
+    db: Session,
+    actor: Actor,
+    round_: Round,
+    *,
+    now: datetime,
+    min_ballots: int = SMALL_GROUP_MIN_BALLOTS,
+    release_reason: str | None = None,
+) -> Round:
+    """The counting board announces the result to the congress (R-COUNT-2 step 7).
+
+    Small-group guard (ATTACKS.md T-9.c): when fewer than ``min_ballots`` ballots were cast,
+    the counts could reveal individual votes, so the result is announced only with
+    ``release_reason``, the decision and why it was taken; it goes into the event log with
+    the numbers. Without it ``ReleaseNeedsDecision`` is raised and nothing changes.
+    """
     _check_move(db, actor, round_, S.ANNOUNCED)
     result = round_.result
     if result is None:  # pragma: no cover - the CHECKs and record_decryption make one
         raise InvalidState("the round has no result to announce")
+    payload: dict[str, Any] = {"outcome": result.outcome.value}
+    if result.cast_ballots < min_ballots:
+        reason = (release_reason or "").strip()
+        if not reason:
+            raise ReleaseNeedsDecision(result.cast_ballots, min_ballots)
+        if not RELEASE_REASON_MIN <= len(reason) <= RELEASE_REASON_MAX:
+            raise InvalidInput(
+                f"the release decision's reason is {RELEASE_REASON_MIN} to "
+                f"{RELEASE_REASON_MAX} characters, not {len(reason)}"
+            )
+        payload["small_group_release"] = {
+            "cast": result.cast_ballots,
+            "minimum": min_ballots,
+            "reason": reason,
+        }
     result.state = ResultState(
         rules.transition(rules.ResultState(result.state.value), rules.ResultState.ANNOUNCED)
     )
-    _move(db, actor, round_, S.ANNOUNCED, now, {"outcome": result.outcome.value})
+    _move(db, actor, round_, S.ANNOUNCED, now, payload)
     return round_
 
 

@@ -24,8 +24,10 @@ from election.errors import (
     InvalidState,
     NotFound,
     PermissionDenied,
+    ReleaseNeedsDecision,
     RuleViolation,
 )
+from election.web.formatting import format_number
 
 __all__ = ["LABELS", "RULE_TEXT", "describe_error", "init_app", "label"]
 
@@ -234,6 +236,14 @@ def describe_error(error: DomainError) -> str:
         return _("Không tìm thấy đối tượng được yêu cầu. Chi tiết: %(detail)s", detail=str(error))
     if isinstance(error, Conflict):
         return _("Đã có bản ghi trùng. Chi tiết: %(detail)s", detail=str(error))
+    if isinstance(error, ReleaseNeedsDecision):
+        return _(
+            "Chưa công bố: chỉ có %(cast)s phiếu được bỏ, ít hơn %(minimum)s. Với số phiếu ít "
+            "như vậy, kết quả có thể cho biết từng người đã bầu thế nào; hãy ghi quyết định "
+            "công bố và lý do rồi công bố lại.",
+            cast=format_number(error.cast),
+            minimum=format_number(error.minimum),
+        )
     if isinstance(error, InvalidState):
         return _(
             "Không thể thực hiện ở trạng thái hiện tại. Chi tiết: %(detail)s", detail=str(error)

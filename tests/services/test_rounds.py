@@ -15,6 +15,7 @@ from election.errors import (
     InvalidInput,
     InvalidState,
     PermissionDenied,
+    ReleaseNeedsDecision,
     RuleViolation,
 )
 from election.models import (
@@ -445,3 +446,61 @@ def test_an_annulled_round_is_repeated_on_the_same_list(session: Session) -> Non
     assert [c.member_id for c in again.candidates] == [c.member_id for c in s.round.candidates]
     f.run_to(session, again, S.OPEN, ballots=1)
     assert again.round_hash != s.round.round_hash
+
+
+# ----------------------------------------------------------- small-group guard (ATTACKS T-9.c)
+
+
+def _decrypted_with(session: Session, ballots: int) -> f.Scenario:
+    s = f.scenario(session)
+    f.run_to(session, s.round, S.TALLIED, ballots=ballots)
+    rounds.record_decryption(
+        session,
+        SYSTEM,
+        s.round,
+        shares={1: {}, 2: {}},
+        counts=[ballots, ballots - 1, 1, 0, 0],
+        now=f.NOW,
+    )
+    return s
+
+
+def test_a_result_of_too_few_ballots_is_not_announced_without_a_decision(
+    session: Session,
+) -> None:
+    # T-9.c: 3 ballots (< 5): the counts could show how each of the three voted.
+    s = _decrypted_with(session, 3)
+    before = _events(session)
+    with pytest.raises(ReleaseNeedsDecision) as raised:
+        rounds.announce_result(session, SYSTEM, s.round, now=f.later(50))
+    assert (raised.value.cast, raised.value.minimum) == (3, 5)
+    with pytest.raises(ReleaseNeedsDecision):
+        rounds.announce_result(session, SYSTEM, s.round, now=f.later(50), release_reason="   ")
+    for reason in ("quá ngắn", "x" * 501):
+        with pytest.raises(InvalidInput, match="10 to 500 characters"):
+            rounds.announce_result(session, SYSTEM, s.round, now=f.later(50), release_reason=reason)
+    session.expire_all()
+    assert s.round.state is S.DECRYPTED
+    assert _events(session) == before
+
+    reason = "Đoàn Chủ tịch quyết định công bố: đây là phiên họp đầu tiên của Ban Thường vụ."
+    rounds.announce_result(session, SYSTEM, s.round, now=f.later(50), release_reason=reason)
+    assert s.round.state is S.ANNOUNCED
+    last = session.scalars(sa.select(Event).order_by(Event.seq.desc())).first()
+    assert last is not None and last.action == "round.announced"
+    assert last.data["small_group_release"] == {"cast": 3, "minimum": 5, "reason": reason}
+
+
+def test_the_small_group_guard_follows_its_setting(session: Session) -> None:
+    s = _decrypted_with(session, 5)
+    # 5 ballots meet the default minimum: no decision needed, none recorded.
+    rounds.announce_result(session, SYSTEM, s.round, now=f.later(50))
+    last = session.scalars(sa.select(Event).order_by(Event.seq.desc())).first()
+    assert last is not None and "small_group_release" not in last.data
+
+    other = _decrypted_with(session, 5)
+    with pytest.raises(ReleaseNeedsDecision):
+        rounds.announce_result(session, SYSTEM, other.round, now=f.later(50), min_ballots=6)
+    tiny = _decrypted_with(session, 2)
+    rounds.announce_result(session, SYSTEM, tiny.round, now=f.later(50), min_ballots=0)
+    assert tiny.round.state is S.ANNOUNCED

@@ -10,14 +10,23 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField, SubmitField
+from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-__all__ = ["ActionForm", "CancelForm", "StartCeremonyForm", "seat_field"]
+__all__ = ["ActionForm", "AnnounceForm", "CancelForm", "StartCeremonyForm", "seat_field"]
 
 
 class ActionForm(FlaskForm):
     """A button that posts (tally, announce): the CSRF token only."""
+
+
+class AnnounceForm(FlaskForm):
+    """Announce a result; ``reason`` is the small-group release decision (ATTACKS.md T-9.c),
+    asked for only when fewer ballots than ``SMALL_GROUP_MIN_BALLOTS`` were cast."""
+
+    reason = TextAreaField(
+        _l("Quyết định công bố và lý do"), validators=[Optional(), Length(max=500)]
+    )
 
 
 class CancelForm(FlaskForm):

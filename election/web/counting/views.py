@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     jsonify,
     make_response,
@@ -69,7 +70,13 @@ from election.record import write_zip
 from election.services import agenda, ceremony_relay, export, hall, minutes, rounds, tally
 from election.services.base import Actor
 from election.web.access import PUBLIC, acting_actor, allow, require_congress
-from election.web.counting.forms import ActionForm, CancelForm, StartCeremonyForm, seat_field
+from election.web.counting.forms import (
+    ActionForm,
+    AnnounceForm,
+    CancelForm,
+    StartCeremonyForm,
+    seat_field,
+)
 from election.web.labels import describe_error
 
 __all__ = ["bp", "minutes_pdf_bytes"]
@@ -529,10 +536,18 @@ def api_share(round_id: int) -> ResponseReturnValue:
 def announce(round_id: int) -> Response:
     """The board announces the decrypted result to the congress (R-COUNT-2 step 7)."""
     round_ = _round(round_id)
-    if not ActionForm().validate_on_submit():
+    form = AnnounceForm()
+    if not form.validate_on_submit():
         abort(400)
     try:
-        rounds.announce_result(get_session(), _actor(), round_, now=_now())
+        rounds.announce_result(
+            get_session(),
+            _actor(),
+            round_,
+            now=_now(),
+            min_ballots=current_app.config["SMALL_GROUP_MIN_BALLOTS"],
+            release_reason=form.reason.data or None,
+        )
     except DomainError as e:
         flash(describe_error(e), "error")
     else:
@@ -556,6 +571,9 @@ def result(round_id: int) -> str:
         view=tally.result_view(round_),
         released=_released(round_),
         action_form=ActionForm(),
+        announce_form=AnnounceForm(),
+        # ATTACKS.md T-9.c: so few ballots that release needs a recorded decision.
+        small_group_minimum=current_app.config["SMALL_GROUP_MIN_BALLOTS"],
         is_counting=current_user.is_authenticated and current_user.has_any(Role.COUNTING),
         is_presidium=current_user.is_authenticated and current_user.has_any(Role.PRESIDIUM),
     )
