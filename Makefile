@@ -65,7 +65,7 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-$(JS_MANIFEST): $(NODE_STAMP) scripts/build-js.mjs $(JS_SOURCES)
+$(JS_MANIFEST): $(NODE_STAMP) scripts/build-js.mjs $(JS_SOURCES) election/static/css/booth.css
 	npm run --silent build
 
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(PY_STAMP)

@@ -1,5 +1,6 @@
-// Bundle every election/static/js/entries/*.js into election/static/dist/ with esbuild,
-// then write dist/manifest.json: output file name -> Subresource Integrity ("sha384-...").
+// Bundle every election/static/js/entries/*.js into election/static/dist/ with esbuild, copy
+// the pinned stylesheets (booth.css) beside them, then write dist/manifest.json: output file
+// name -> Subresource Integrity ("sha384-...").
 //
 // The output is deterministic: the same sources give the same bytes on any machine and in any
 // checkout directory (paths in the bundle are relative to the repository root, there are no
@@ -47,7 +48,17 @@ await esbuild.build({
   logLevel: "warning",
 });
 
-const outputs = (await readdir(outDir)).filter((name) => name.endsWith(".js")).sort();
+// Stylesheets served under Subresource Integrity too: the booth's decides what a delegate
+// sees (a rule could hide a name), so it is pinned like the code (ATTACKS.md T-11.b).
+const pinnedStylesheets = ["booth.css"];
+for (const name of pinnedStylesheets) {
+  const bytes = await readFile(path.join(root, "election", "static", "css", name));
+  await writeFile(path.join(outDir, name), bytes);
+}
+
+const outputs = (await readdir(outDir))
+  .filter((name) => name.endsWith(".js") || name.endsWith(".css"))
+  .sort();
 const manifest = {};
 for (const name of outputs) {
   const bytes = await readFile(path.join(outDir, name));

@@ -98,9 +98,10 @@ __all__ = [
     "served_code",
 ]
 
-#: The bundles whose Subresource-Integrity hashes a round manifest carries: the code that
-#: runs on the booths (every page loads app.js) and on the counting board's devices.
-SERVED_BUNDLES = ("app.js", "booth.js", "guardian.js")
+#: The files whose Subresource-Integrity hashes a round manifest carries: the code that runs
+#: on the booths (every page loads app.js), the booth's stylesheet (it decides what a
+#: delegate sees) and the code on the counting board's devices.
+SERVED_BUNDLES = ("app.js", "booth.js", "booth.css", "guardian.js")
 
 #: Rounds that have a result, and so a record.
 _RECORDED = ("decrypted", "announced", "approved", "annulled")

@@ -1,9 +1,11 @@
-"""`asset(name)`: a `<script type="module">` tag with Subresource Integrity.
+"""`asset(name)`: a `<script type="module">` (or stylesheet `<link>`) tag with Subresource
+Integrity.
 
 `npm run build` (scripts/build-js.mjs) bundles `election/static/js/entries/*.js` into
-`election/static/dist/` and writes `manifest.json`, mapping each output file name to its
-`sha384-...` integrity string. Templates call `{{ asset("app.js") }}`; the browser refuses a
-bundle whose bytes differ from the hash the server vouched for.
+`election/static/dist/`, copies the pinned stylesheets there (`booth.css`) and writes
+`manifest.json`, mapping each output file name to its `sha384-...` integrity string.
+Templates call `{{ asset("app.js") }}` or `{{ asset("booth.css") }}`; the browser refuses a
+file whose bytes differ from the hash the server vouched for.
 
 A missing manifest or entry is a startup error in production and a logged warning in
 development (the page then renders without that script).
@@ -74,7 +76,8 @@ class _Manifest:
 
 
 def asset(name: str) -> Markup:
-    """Render the module script tag for the bundle `name` (e.g. `"app.js"`)."""
+    """The tag for the built file `name`: a module script (`"app.js"`) or a stylesheet
+    (`"booth.css"`), with its integrity hash."""
     manifest: _Manifest = current_app.extensions[_EXTENSION_KEY]
     integrity = manifest.entries().get(name)
     if integrity is None:
@@ -85,6 +88,10 @@ def asset(name: str) -> Markup:
         )
         return Markup("")
     src = url_for("static", filename=f"dist/{name}")
+    if name.endswith(".css"):
+        return Markup(
+            '<link rel="stylesheet" href="{}" integrity="{}" crossorigin="anonymous">'
+        ).format(src, integrity)
     return Markup(
         '<script type="module" src="{}" integrity="{}" crossorigin="anonymous"></script>'
     ).format(src, integrity)

@@ -32,6 +32,7 @@ def _build_in(workdir: Path) -> dict[str, bytes]:
         pytest.fail("node_modules/esbuild is missing: run `make setup` (it runs `npm ci`)")
     shutil.copytree(REPO_ROOT / "scripts", workdir / "scripts")
     shutil.copytree(REPO_ROOT / "election/static/js", workdir / "election/static/js")
+    shutil.copytree(REPO_ROOT / "election/static/css", workdir / "election/static/css")
     shutil.copy(REPO_ROOT / "package.json", workdir / "package.json")
     (workdir / "node_modules").symlink_to(node_modules)
     subprocess.run(["node", "scripts/build-js.mjs"], cwd=workdir, check=True, capture_output=True)
@@ -48,7 +49,8 @@ def test_build_is_reproducible(tmp_path: Path) -> None:
     assert "app.js" in first
     assert not any(name.endswith(".map") for name in first)
     manifest = json.loads(first["manifest.json"])
-    assert set(manifest) == {name for name in first if name.endswith(".js")}
+    assert set(manifest) == {name for name in first if name.endswith((".js", ".css"))}
+    assert "booth.css" in manifest
     for name, integrity in manifest.items():
         assert integrity == _sri(first[name])
     assert b"/tmp/" not in b"".join(first.values())
@@ -71,6 +73,19 @@ def test_asset_tag(app: Flask) -> None:
         f'<script type="module" src="/static/dist/app.js" integrity="{integrity}"'
         ' crossorigin="anonymous"></script>'
     )
+
+
+def test_pinned_stylesheet_tag(app: Flask) -> None:
+    # T-11.b: the booth's stylesheet is pinned like its code, and is the file in css/.
+    with app.test_request_context("/"):
+        tag = str(assets.asset("booth.css"))
+    integrity = assets.load_manifest(ASSET_MANIFEST)["booth.css"]
+    assert tag == (
+        f'<link rel="stylesheet" href="/static/dist/booth.css" integrity="{integrity}"'
+        ' crossorigin="anonymous">'
+    )
+    source = REPO_ROOT / "election/static/css/booth.css"
+    assert (DIST_DIR / "booth.css").read_bytes() == source.read_bytes(), "run `npm run build`"
 
 
 def test_unknown_asset_warns_in_development(app: Flask, caplog: pytest.LogCaptureFixture) -> None:
