@@ -338,6 +338,20 @@ SETTINGS: tuple[Setting, ...] = (
         "DHVOTE_HOLIDAYS). Lunar New Year moves every year: list its days explicitly.",
     ),
     Setting(
+        "BOOTH_IDLE_SECONDS",
+        180,
+        _positive_int,
+        "A booth left with a ballot open and untouched for this many seconds warns, then "
+        "forgets the ballot and the badge after BOOTH_IDLE_WARNING_SECONDS more (nothing is "
+        "cast; the delegate scans the badge again).",
+    ),
+    Setting(
+        "BOOTH_IDLE_WARNING_SECONDS",
+        30,
+        _positive_int,
+        "How long the booth's idle warning shows before it forgets the ballot.",
+    ),
+    Setting(
         "SMALL_GROUP_MIN_BALLOTS",
         5,
         _non_negative_int,

@@ -374,6 +374,46 @@ def test_a_delegate_challenges_then_casts_and_the_booth_forgets_them(
     assert [p for p in watch.problems if "status of 409" not in p] == []
 
 
+def test_an_untouched_ballot_warns_then_is_forgotten(
+    live_web: tuple[str, WebFixture], hall: Hall, browser_page: object
+) -> None:
+    # A delegate who walks away leaves nothing behind: after BOOTH_IDLE_SECONDS untouched the
+    # booth warns; a touch keeps the ballot; BOOTH_IDLE_WARNING_SECONDS later it is forgotten
+    # and nothing was sent.
+    from playwright.sync_api import Page
+
+    base, web = live_web
+    web.app.config.update(BOOTH_IDLE_SECONDS=2, BOOTH_IDLE_WARNING_SECONDS=2)
+    page: Page = browser_page  # type: ignore[assignment]
+    watch = Watch(page)
+    enter_booth(page, base, web)
+    scan(page, crypto.format_code(hall.codes[2]))
+    wait_screen(page, "ballot")
+    loaded = len(watch.requests)
+    name_button(page, "Trần Thị Bình").click()
+    warning = page.locator("[data-idle-warning]")
+    assert warning.is_hidden()
+
+    warning.wait_for(state="visible", timeout=10_000)
+    assert "sau 2 giây" in page.locator("[data-idle-text]").inner_text() or (
+        "sau 1 giây" in page.locator("[data-idle-text]").inner_text()
+    )
+    assert screen(page) == "ballot"
+    page.get_by_role("button", name="Tôi vẫn đang bỏ phiếu").click()
+    assert warning.is_hidden()
+    assert screen(page) == "ballot"
+    assert name_button(page, "Trần Thị Bình").get_attribute("aria-pressed") == "true"
+
+    # Untouched again: warned, then wiped back to the badge screen with the marks gone.
+    warning.wait_for(state="visible", timeout=10_000)
+    wait_screen(page, "scan", timeout=10_000)
+    assert warning.is_hidden()
+    assert page.locator("[data-ballot] button").count() == 0
+    assert page.evaluate("document.activeElement.matches('[data-code-field]')")
+    assert watch.since(loaded) == []  # no ballot, no challenge: nothing left the booth
+    assert watch.problems == []
+
+
 def test_a_deliberately_invalid_ballot_needs_two_confirmations(
     live_web: tuple[str, WebFixture], hall: Hall, browser_page: object
 ) -> None:

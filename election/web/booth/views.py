@@ -78,6 +78,8 @@ def kiosk() -> str:
     return render_template(
         "booth/kiosk.html",
         congress_id=congress.public_id,
+        idle_after=current_app.config["BOOTH_IDLE_SECONDS"],
+        idle_warning=current_app.config["BOOTH_IDLE_WARNING_SECONDS"],
         congress_title=f"Đại hội {congress.organization} lần thứ {congress.ordinal}, "
         f"nhiệm kỳ {congress.term}",
     )

@@ -12,6 +12,11 @@
 //    │    │              └─error─▶ CAST_FAILED ─retry (same ballot)─▶ CASTING
 //    └────┴─ "Xong", or data-clear-after seconds (20) ─ wipe() ─▶ SCAN
 //
+// Idle: on any screen between SCAN and RECEIPT that is not waiting on work, a ballot left
+// untouched for data-idle-after seconds shows a warning over the screen; a touch or a key
+// keeps the ballot, otherwise after data-idle-grace seconds more wipe() forgets it (nothing
+// is cast: the delegate scans the badge again). BOOTH_IDLE_SECONDS, BOOTH_IDLE_WARNING_SECONDS.
+//
 // * SCAN: the start, and where every wipe() ends. The badge field has focus; a keyboard-wedge
 //   scanner types the code and Enter (or the delegate types it). parseCode's check character
 //   catches a typo here, before anything is sent.
@@ -121,9 +126,19 @@ function codeProblem(error) {
 
 const nextPaint = () => new Promise((resolve) => setTimeout(resolve, 30));
 
+// States where an untouched booth is left alone: nothing to forget (SCAN), its own clearing
+// (RECEIPT), or waiting on work that must finish (BUSY).
+const NO_IDLE = new Set([S.SCAN, S.RECEIPT, ...BUSY]);
+
+function seconds(value, fallback) {
+  const n = Number(value);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
 export class Kiosk {
   #vote = null; // everything about the delegate at the booth; null between delegates
   #timers = [];
+  #idleTimers = [];
   #generation = 0;
 
   constructor(root) {
@@ -134,6 +149,8 @@ export class Kiosk {
     this.roundsUrl = root.dataset.roundsUrl;
     this.state = S.SCAN;
     this.field = this.#q("[data-code-field]");
+    this.idleAfter = seconds(root.dataset.idleAfter, 180);
+    this.idleWarning = seconds(root.dataset.idleGrace, 30);
     this.#bind();
   }
 
@@ -177,6 +194,49 @@ export class Kiosk {
     this.#on("[data-action=retry-cast]", () => this.#cast());
     this.#on("[data-action=cancel]", () => this.wipe());
     this.#on("[data-action=done]", () => this.wipe());
+    this.#on("[data-action=still-here]", () => this.#armIdle());
+    // Any touch, click or key is the delegate still at work: the idle clock starts again.
+    for (const type of ["pointerdown", "keydown"]) {
+      this.root.addEventListener(type, () => this.#armIdle(), { capture: true });
+    }
+  }
+
+  // --- idle ----------------------------------------------------------------------------
+
+  #clearIdle() {
+    for (const id of this.#idleTimers) {
+      clearTimeout(id);
+      clearInterval(id);
+    }
+    this.#idleTimers = [];
+    const warning = this.root.querySelector("[data-idle-warning]");
+    if (warning) warning.hidden = true;
+  }
+
+  #armIdle() {
+    this.#clearIdle();
+    if (NO_IDLE.has(this.state)) return;
+    this.#idleTimers.push(setTimeout(() => this.#warnIdle(), this.idleAfter * 1000));
+  }
+
+  #warnIdle() {
+    if (NO_IDLE.has(this.state)) return;
+    const warning = this.root.querySelector("[data-idle-warning]");
+    const text = this.root.querySelector("[data-idle-text]");
+    let left = this.idleWarning;
+    const tick = () => {
+      if (text) text.textContent = this.t("idle_clears_in", { seconds: Math.max(0, left) });
+    };
+    tick();
+    if (warning) warning.hidden = false;
+    this.root.querySelector("[data-action=still-here]")?.focus();
+    this.#idleTimers.push(
+      setInterval(() => {
+        left -= 1;
+        tick();
+      }, 1000),
+    );
+    this.#idleTimers.push(setTimeout(() => this.wipe(), this.idleWarning * 1000));
   }
 
   // --- moving between states ---------------------------------------------------------
@@ -192,6 +252,7 @@ export class Kiosk {
   #show(state) {
     this.state = state;
     this.root.dataset.state = state;
+    this.#armIdle();
     const screen = SCREENS[state];
     for (const section of this.root.querySelectorAll("[data-screen]")) {
       section.hidden = section.dataset.screen !== screen;
@@ -500,6 +561,7 @@ export class Kiosk {
   wipe() {
     if (BUSY.has(this.state)) return;
     this.#generation += 1;
+    this.#clearIdle();
     for (const id of this.#timers) {
       clearTimeout(id);
       clearInterval(id);
