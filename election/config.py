@@ -94,6 +94,13 @@ def _non_negative_int(name: str, value: Any) -> int:
     return number
 
 
+def _optional_non_negative_int(name: str, value: Any) -> int | None:
+    """Unset (None, or empty text from the environment) or a non-negative integer."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return _non_negative_int(name, value)
+
+
 def _text(name: str, value: Any) -> str:
     if isinstance(value, str):
         return value
@@ -328,6 +335,17 @@ SETTINGS: tuple[Setting, ...] = (
         "Complaints about the election are accepted within this many working days after the "
         "congress closes (R-INSP-4, 190-QĐ/TW Điều 33); later ones are recorded as out of "
         "time. Working days skip Saturdays, Sundays and HOLIDAYS.",
+    ),
+    Setting(
+        "COMPLAINT_CUTOFF_DAYS",
+        None,
+        _optional_non_negative_int,
+        "R-INSP-3 (UNCONFIRMED for party congresses; unset by default): a complaint, "
+        "denunciation or petition about a named person received within this many days before "
+        "the congress opens (or while it sits) is recorded as not handled before the congress "
+        "(to be taken up afterwards) and does not hold up the candidate list. State elections "
+        "use 10 days (Hướng dẫn 13-HD/UBKTTW). Leave unset unless the convening committee "
+        "sets a cut-off.",
     ),
     Setting(
         "HOLIDAYS",

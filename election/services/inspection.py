@@ -14,6 +14,10 @@ petitions (R-INSP-1..4).
   first working day after it, and working days skip Saturdays, Sundays and the configured
   holidays. A letter received on the deadline is in time; the date is the congress's local
   date (Asia/Ho_Chi_Minh), since a letter that arrives at 23:30 local time arrived that day.
+* **Cut-off before the congress** (R-INSP-3, UNCONFIRMED, off unless ``cutoff_days`` is
+  set): a letter about a named person received from ``cutoff_days`` before the opening
+  until the congress closes is recorded as not handled before the congress (reason
+  ``after_cutoff``), so it does not hold up a list; it is taken up afterwards.
 * **Lists** (R-INSP-1): a case still open about a person — received, under review, or
   referred to the higher committee — blocks the candidate list that names them
   (``check_candidates``, called by ``candidates.build_candidate_list``) until the presidium
@@ -72,6 +76,10 @@ REASONS: dict[str, tuple[str, str]] = {
     "repeated": ("R-INSP-2", "đơn gửi lại nội dung đã được kết luận, không có tình tiết mới"),
     "outside_remit": ("R-INSP-1", "không thuộc thẩm quyền giải quyết của Ủy ban Kiểm tra"),
     "out_of_time": ("R-INSP-4", "quá thời hạn nhận khiếu nại về bầu cử sau đại hội"),
+    "after_cutoff": (
+        "R-INSP-3",
+        "nhận sau thời điểm dừng xem xét trước đại hội; chuyển xem xét sau đại hội",
+    ),
 }
 
 #: Cases about letters (R-INSP-2 applies); vetting is the commission's own work.
@@ -110,21 +118,35 @@ def add_working_days(start: date, days: int, holidays: Collection[date] = ()) ->
 @dataclass(frozen=True)
 class ComplaintPeriod:
     """R-INSP-4's period: ``working_days`` after the close (settings
-    ``COMPLAINT_PERIOD_WORKING_DAYS`` and ``HOLIDAYS``), in the congress's time zone."""
+    ``COMPLAINT_PERIOD_WORKING_DAYS`` and ``HOLIDAYS``), in the congress's time zone; and
+    R-INSP-3's cut-off before the opening, ``cutoff_days`` (``COMPLAINT_CUTOFF_DAYS``; None,
+    the default, means no cut-off: RULES.md found no such rule for party congresses)."""
 
     working_days: int = 15
     holidays: frozenset[date] = field(default_factory=frozenset)
     tz: ZoneInfo = VIETNAM
+    cutoff_days: int | None = None
 
     @classmethod
     def from_settings(
-        cls, working_days: int, holidays: Iterable[str | date], tz: str | None = None
+        cls,
+        working_days: int,
+        holidays: Iterable[str | date],
+        tz: str | None = None,
+        cutoff_days: int | None = None,
     ) -> ComplaintPeriod:
         days = frozenset(d if isinstance(d, date) else date.fromisoformat(d) for d in holidays)
-        return cls(working_days, days, ZoneInfo(tz) if tz else VIETNAM)
+        return cls(working_days, days, ZoneInfo(tz) if tz else VIETNAM, cutoff_days)
 
     def deadline(self, closed_on: date) -> date:
         return add_working_days(closed_on, self.working_days, self.holidays)
+
+    def cutoff(self, opens_on: date) -> date | None:
+        """R-INSP-3: the first day on which letters about a person wait until after the
+        congress (``cutoff_days`` before the opening), or None without a cut-off."""
+        if self.cutoff_days is None:
+            return None
+        return opens_on - timedelta(days=self.cutoff_days)
 
     def local_date(self, at: datetime) -> date:
         return at.astimezone(self.tz).date()
@@ -216,6 +238,16 @@ def record_case(
             deadline = period.deadline(closed)
             late = period.local_date(received) > deadline
 
+    # R-INSP-3: with a cut-off set, a letter about a named person that arrives from the
+    # cut-off until the congress closes is not taken up before the congress.
+    after_cutoff = False
+    if subject_member is not None and not about_election and congress.opens_on is not None:
+        first_day = period.cutoff(congress.opens_on)
+        if first_day is not None:
+            day = period.local_date(received)
+            closed = closed_on or congress_closed_on(db, congress, period.tz)
+            after_cutoff = day >= first_day and (closed is None or day <= closed)
+
     jointly = signers >= 2
     reasons: list[str] = []
     if category in LETTER_CATEGORIES:
@@ -231,6 +263,7 @@ def record_case(
             ),
             ("outside_remit", outside_remit),
             ("out_of_time", late),
+            ("after_cutoff", after_cutoff),
         )
         reasons = [code for code, applies in checks if applies]
 

@@ -330,3 +330,71 @@ def test_the_migrated_schema_takes_petitions_and_the_new_facts(tmp_path: Path) -
                 )
     finally:
         engine.dispose()
+
+
+# ------------------------------------------------------------------------------- R-INSP-3
+
+
+@pytest.mark.parametrize(
+    ("received", "cutoff_days", "held"),
+    [
+        # The congress opens on Monday 16 June 2025; a 10-day cut-off starts on 6 June.
+        (datetime(2025, 6, 5, 9, 0, tzinfo=UTC), 10, False),
+        (datetime(2025, 6, 5, 17, 30, tzinfo=UTC), 10, True),  # 00:30 on the 6th in Hà Nội
+        (datetime(2025, 6, 12, 2, 0, tzinfo=UTC), 10, True),
+        (datetime(2025, 6, 16, 2, 0, tzinfo=UTC), 10, True),  # the opening day, still sitting
+        (datetime(2025, 6, 12, 2, 0, tzinfo=UTC), None, False),  # no cut-off: the default
+        (datetime(2025, 6, 12, 2, 0, tzinfo=UTC), 3, False),
+    ],
+)
+def test_a_cutoff_before_the_congress_holds_letters_about_people_until_after(
+    session: Session, received: datetime, cutoff_days: int | None, held: bool
+) -> None:
+    congress, contest, people, sitting = _nominated(session)
+    congress.opens_on = date(2025, 6, 16)
+    period = ComplaintPeriod(cutoff_days=cutoff_days)
+    case = _case(
+        session,
+        congress,
+        subject_member=people[1],
+        received_at=received,
+        now=datetime(2025, 6, 16, 3, 0, tzinfo=UTC),
+        period=period,
+    )
+    assert (case.not_handled_reasons == ["after_cutoff"]) is held
+    assert (case.status is CaseStatus.NOT_HANDLED) is held
+    if held:
+        assert "R-INSP-3" in (case.outcome or "")
+        # Held until after the congress, it does not stop the list (R-INSP-1 looks at
+        # unsettled cases only).
+        assert inspection.blocking_cases(session, congress, people[:3]) == []
+    else:
+        assert inspection.blocking_cases(session, congress, people[:3]) == [case]
+
+
+def test_the_cutoff_leaves_complaints_about_the_election_and_unnamed_letters_alone(
+    session: Session,
+) -> None:
+    congress, _, people, _ = _nominated(session)
+    congress.opens_on = date(2025, 6, 16)
+    period = ComplaintPeriod(cutoff_days=10)
+    when = {
+        "received_at": datetime(2025, 6, 12, 2, 0, tzinfo=UTC),
+        "now": datetime(2025, 6, 16, 3, 0, tzinfo=UTC),
+    }
+    unnamed = _case(session, congress, period=period, **when)
+    assert unnamed.status is CaseStatus.RECEIVED
+    election = _case(
+        session,
+        congress,
+        category=CaseCategory.COMPLAINT,
+        about_election=True,
+        subject_member=people[0],
+        period=period,
+        **when,
+    )
+    assert election.not_handled_reasons is None
+    assert ComplaintPeriod.from_settings(15, [], None, 10).cutoff(date(2025, 6, 16)) == date(
+        2025, 6, 6
+    )
+    assert ComplaintPeriod().cutoff(date(2025, 6, 16)) is None

@@ -47,6 +47,9 @@ REASON_TEXT: Mapping[str, Any] = {
     "repeated": _l("Đơn gửi lại nội dung đã được kết luận, không có tình tiết mới"),
     "outside_remit": _l("Không thuộc thẩm quyền giải quyết của Ủy ban Kiểm tra"),
     "out_of_time": _l("Quá thời hạn nhận khiếu nại về bầu cử sau đại hội"),
+    "after_cutoff": _l(
+        "Nhận sau thời điểm dừng xem xét trước đại hội (R-INSP-3): chuyển xem xét sau đại hội"
+    ),
 }
 
 AUDIT_STATES: Mapping[str, Any] = {

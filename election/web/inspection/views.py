@@ -120,6 +120,7 @@ def _period() -> inspection.ComplaintPeriod:
         current_app.config["COMPLAINT_PERIOD_WORKING_DAYS"],
         current_app.config["HOLIDAYS"],
         current_app.config.get("BABEL_DEFAULT_TIMEZONE"),
+        current_app.config.get("COMPLAINT_CUTOFF_DAYS"),
     )
 
 
