@@ -21,7 +21,7 @@ import {
   tap,
   toCounters,
 } from "../../election/static/js/booth/choices.js";
-import { format } from "../../election/static/js/booth/messages.js";
+import { format } from "../../election/static/js/common/messages.js";
 import {
   CredentialKey,
   G,

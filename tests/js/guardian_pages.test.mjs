@@ -29,6 +29,11 @@ import {
   minutesSignature,
   openMemberKeyfile,
 } from "../../election/static/js/guardian/device.js";
+import { format } from "../../election/static/js/common/messages.js";
+import { DecryptionError, EncodingError } from "../../election/static/js/crypto/errors.js";
+import { PageError } from "../../election/static/js/guardian/errors.js";
+import { RequestRefused } from "../../election/static/js/guardian/http.js";
+import { describeError } from "../../election/static/js/guardian/status.js";
 
 const CONGRESS = "dh-test-guardian";
 
@@ -112,6 +117,7 @@ test("key files open to shares that decrypt a tally, and sign minutes", async ()
     assert.equal(file.guardian, d.index);
     await assert.rejects(
       openMemberKeyfile(file, "mật khẩu thật dài 2025", { congress: CONGRESS, index: 2 }),
+      { name: "PageError", key: "keyfile_other_member", params: { found: d.index, expected: 2 } },
     );
     const { secretShare, signingSeed } = await openMemberKeyfile(file, "mật khẩu thật dài 2025", {
       congress: CONGRESS,
@@ -132,4 +138,34 @@ test("key files open to shares that decrypt a tally, and sign minutes", async ()
     verifyMinutesSignature(hexToBytes(published.get(d.index).signing_key), data, hexToBytes(signature));
   }
   assert.deepEqual(decryptTally(tally, shares, 2, new DlogTable(3)), [2, 1]);
+});
+
+test("errors are shown in the page's words, never the code's", () => {
+  // A stand-in for loadMessages(root) over the page's catalogue.
+  const words = {
+    keyfile_other_member: "Tệp khóa này là của thành viên số {found}, không phải số {expected}.",
+    error_passphrase: "Sai mật khẩu, hoặc tệp khóa đã bị hỏng.",
+    error_keyfile_format: "Tệp khóa không đọc được ({detail}).",
+    error_unexpected: "Có lỗi không lường trước: {detail}",
+    error_network: "Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.",
+  };
+  const t = (key, params = {}) => format(words[key] ?? key, params);
+  t.has = (key) => key in words;
+  assert.equal(
+    describeError(t, new PageError("keyfile_other_member", { found: 3, expected: 2 })),
+    "Tệp khóa này là của thành viên số 3, không phải số 2.",
+  );
+  // The key file's own errors are in English for developers; the operator gets a sentence.
+  assert.equal(
+    describeError(t, new DecryptionError("wrong passphrase or damaged key file")),
+    "Sai mật khẩu, hoặc tệp khóa đã bị hỏng.",
+  );
+  assert.equal(
+    describeError(t, new EncodingError("key file: unknown format")),
+    "Tệp khóa không đọc được (key file: unknown format).",
+  );
+  // The server's refusal is already in the operator's language.
+  assert.equal(describeError(t, new RequestRefused(409, "Vòng bầu chưa cộng phiếu.")), "Vòng bầu chưa cộng phiếu.");
+  assert.equal(describeError(t, new TypeError("Failed to fetch")), words.error_network);
+  assert.equal(describeError(t, new Error("boom")), "Có lỗi không lường trước: boom");
 });

@@ -55,7 +55,7 @@ import { CredentialKey } from "../crypto/credential.js";
 import { InvalidCredential } from "../crypto/errors.js";
 import { assess, blankChoice, fromCounters, tap, toCounters } from "./choices.js";
 import { postJson } from "./http.js";
-import { loadMessages } from "./messages.js";
+import { loadMessages } from "../common/messages.js";
 import { qrSvg } from "./qr.js";
 import { loadRound } from "./round.js";
 import { renderBallot, showChoice, showMeaning, showTally } from "./view.js";

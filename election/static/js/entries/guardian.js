@@ -2,9 +2,11 @@
 // and the minutes signature, each computed in this browser (../guardian/). The page's section
 // names which one it is with data-guardian-page.
 
+import { loadMessages } from "../common/messages.js";
 import { CeremonyPage } from "../guardian/ceremony.js";
 import { DecryptPage } from "../guardian/decrypt.js";
 import { SignPage } from "../guardian/sign.js";
+import { describeError } from "../guardian/status.js";
 
 const PAGES = { ceremony: CeremonyPage, decrypt: DecryptPage, sign: SignPage };
 
@@ -15,7 +17,7 @@ if (root) {
     Promise.resolve(new Page(root).start()).catch((error) => {
       const line = root.querySelector('[data-role="status"]');
       if (line) {
-        line.textContent = error.message;
+        line.textContent = describeError(loadMessages(root), error);
         line.dataset.kind = "error";
       }
     });

@@ -5,7 +5,8 @@
 
 import { decryptionShare, openMemberKeyfile } from "./device.js";
 import { getJSON, postJSON } from "./http.js";
-import { readJsonFile, statusLine } from "./status.js";
+import { loadMessages } from "../common/messages.js";
+import { describeError, PageError, readJsonFile, statusLine } from "./status.js";
 import { poll } from "../ui/poll.js";
 
 const POLL_MS = 2000;
@@ -14,6 +15,7 @@ export class DecryptPage {
   constructor(root) {
     this.root = root;
     this.status = statusLine(root);
+    this.t = loadMessages(root);
     this.urls = {
       tally: root.dataset.tallyUrl,
       share: root.dataset.shareUrl,
@@ -34,13 +36,15 @@ export class DecryptPage {
     }
     const summary = document.querySelector('[data-testid="progress"]');
     if (summary) {
-      summary.textContent =
-        `Đã nhận ${progress.submitted} / cần ${progress.threshold} phần giải mã ` +
-        `(trong ${progress.guardians.length} thành viên).`;
+      summary.textContent = this.t("progress_summary", {
+        submitted: progress.submitted,
+        threshold: progress.threshold,
+        members: progress.guardians.length,
+      });
     }
     for (const g of progress.guardians) {
       const item = document.querySelector(`[data-sharer="${g.index}"]`);
-      const text = `${g.index}. ${g.name} — ${g.submitted ? "đã gửi" : "chưa gửi"}`;
+      const text = `${g.index}. ${g.name} — ${this.t(g.submitted ? "sharer_sent" : "sharer_pending")}`;
       if (item && item.textContent !== text) item.textContent = text;
     }
   }
@@ -50,20 +54,20 @@ export class DecryptPage {
     button.disabled = true;
     try {
       const info = await getJSON(this.urls.tally);
-      if (info.me === null) throw new Error("Tài khoản này không giữ phần khóa nào.");
+      if (info.me === null) throw new PageError("no_share");
       const keyfile = await readJsonFile(this.root.querySelector('[data-role="keyfile"]'));
-      this.status("Đang mở tệp khóa (mất vài giây)…");
+      this.status(this.t("keyfile_opening"));
       const passphrase = this.root.querySelector('[data-role="passphrase"]').value;
       const { secretShare } = await openMemberKeyfile(keyfile, passphrase, {
         congress: info.congress,
         index: info.me,
       });
-      this.status("Đang tính phần giải mã…");
+      this.status(this.t("share_computing"));
       const progress = await postJSON(this.urls.share, decryptionShare(info, secretShare));
-      this.status(`Đã gửi phần giải mã của đồng chí.`, "ok");
+      this.status(this.t("share_sent"), "ok");
       this.show(progress);
     } catch (error) {
-      this.status(error.message, "error");
+      this.status(describeError(this.t, error), "error");
       button.disabled = false;
     }
   }

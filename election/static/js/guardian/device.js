@@ -8,6 +8,8 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 
+import { PageError } from "./errors.js";
+
 import {
   Ciphertext,
   G,
@@ -171,9 +173,9 @@ export class CeremonyDevice {
  * the minutes-signing seed. Checks that the file is this congress's and this member's.
  */
 export async function openMemberKeyfile(keyfile, passphrase, { congress, index }) {
-  if (keyfile.congress !== congress) throw new Error("tệp khóa của đại hội khác");
+  if (keyfile.congress !== congress) throw new PageError("keyfile_other_congress");
   if (keyfile.guardian !== index) {
-    throw new Error(`tệp khóa của thành viên số ${keyfile.guardian}, không phải số ${index}`);
+    throw new PageError("keyfile_other_member", { found: keyfile.guardian, expected: index });
   }
   const secret = await openKeyfile(keyfile, passphrase);
   return {
@@ -188,7 +190,7 @@ export async function openMemberKeyfile(keyfile, passphrase, { congress, index }
  */
 export function decryptionShare(info, secretShare) {
   if (!G.mul(secretShare).equals(point(info.public_share))) {
-    throw new Error("tệp khóa không khớp với phần khóa công khai của đồng chí");
+    throw new PageError("keyfile_mismatch");
   }
   const tally = info.counters.map((c) => new Ciphertext(point(c.A), point(c.B)));
   return computeShare(hexToBytes(info.round_hash), info.me, secretShare, tally).toJson();
@@ -197,7 +199,7 @@ export function decryptionShare(info, secretShare) {
 /** The member's signature on the minutes (the body of POST .../minutes/signatures). */
 export function minutesSignature(minutes, signingSeed) {
   if (bytesToHex(minutesMessage(minutes.data)) !== minutes.message) {
-    throw new Error("dữ liệu biên bản không khớp với mã băm máy chủ gửi");
+    throw new PageError("minutes_mismatch");
   }
   return { signature: bytesToHex(signMinutes(signingSeed, minutes.data)) };
 }

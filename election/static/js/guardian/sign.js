@@ -4,12 +4,14 @@
 
 import { minutesSignature, openMemberKeyfile } from "./device.js";
 import { getJSON, postJSON } from "./http.js";
-import { readJsonFile, statusLine } from "./status.js";
+import { loadMessages } from "../common/messages.js";
+import { describeError, PageError, readJsonFile, statusLine } from "./status.js";
 
 export class SignPage {
   constructor(root) {
     this.root = root;
     this.status = statusLine(root);
+    this.t = loadMessages(root);
     this.urls = { minutes: root.dataset.minutesUrl, sign: root.dataset.signUrl };
   }
 
@@ -22,19 +24,19 @@ export class SignPage {
     button.disabled = true;
     try {
       const minutes = await getJSON(this.urls.minutes);
-      if (minutes.me === null) throw new Error("Tài khoản này không giữ phần khóa nào.");
+      if (minutes.me === null) throw new PageError("no_share");
       const keyfile = await readJsonFile(this.root.querySelector('[data-role="keyfile"]'));
-      this.status("Đang mở tệp khóa (mất vài giây)…");
+      this.status(this.t("keyfile_opening"));
       const passphrase = this.root.querySelector('[data-role="passphrase"]').value;
       const { signingSeed } = await openMemberKeyfile(keyfile, passphrase, {
         congress: minutes.congress,
         index: minutes.me,
       });
       await postJSON(this.urls.sign, minutesSignature(minutes, signingSeed));
-      this.status("Đã ký biên bản. Chữ ký hợp lệ.", "ok");
+      this.status(this.t("minutes_signed"), "ok");
       window.location.reload();
     } catch (error) {
-      this.status(error.message, "error");
+      this.status(describeError(this.t, error), "error");
       button.disabled = false;
     }
   }

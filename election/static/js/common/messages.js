@@ -1,6 +1,8 @@
-// The booth's words come from the page (templates/booth/kiosk.html renders them with
-// gettext into a hidden catalogue), so they are translated and reviewed with the other
-// templates. Each is `<span data-msg="key">text with {placeholders}</span>`.
+// The words a page's script writes come from the page: the template renders them with gettext
+// into a hidden catalogue (the booth: templates/booth/kiosk.html; the counting board's
+// devices: templates/counting/_guardian_messages.html), so they are translated and reviewed
+// with the other templates and follow the operator's language. Each is
+// `<span data-msg="key">text with {placeholders}</span>`.
 
 /** Read the catalogue under `root` into `t(key, params)`; `t.has(key)` tells if it is there. */
 export function loadMessages(root) {
