@@ -73,6 +73,8 @@ EXPECTED: dict[str, set[str]] = {
     "presidium.contest": {P},
     "presidium.contest_vote": {P},
     "presidium.withdrawal": {P},
+    "presidium.nominate": {P},
+    "presidium.opinion": {P},
     "presidium.open_round": {P},
     "presidium.close_round": {P},
     "presidium.approve_round": {P},

@@ -29,7 +29,9 @@ __all__ = [
     "AnnulForm",
     "ContestVoteForm",
     "FurtherRoundForm",
+    "NominationForm",
     "OpenVoteForm",
+    "OpinionForm",
     "WithdrawalForm",
 ]
 
@@ -105,6 +107,53 @@ class FurtherRoundForm(_Counts):
         _l("Đề nghị"), choices=[SelectChoice(m.value) for m in Motion], validators=[InputRequired()]
     )
     submit = SubmitField(_l("Ghi biểu quyết"))
+
+
+class NominationForm(FlaskForm):
+    """A name put forward at the congress: from the floor, or by the person themself
+    (R-LIST-3). The member and nominator choices are the congress's roster; nominator 0
+    means none (a self-nomination)."""
+
+    member = SelectField(_l("Người được giới thiệu"), coerce=int, validators=[InputRequired()])
+    source = SelectField(
+        _l("Hình thức"),
+        choices=[
+            SelectChoice("floor", _l("Đại hội giới thiệu")),
+            SelectChoice("self", _l("Tự ứng cử")),
+        ],
+        validators=[InputRequired()],
+    )
+    nominator = SelectField(
+        _l("Người giới thiệu (khi đại hội giới thiệu)"), coerce=int, validators=[InputRequired()]
+    )
+    submit = SubmitField(_l("Ghi người được giới thiệu"))
+
+    def validate_nominator(self, field: Any) -> None:
+        if self.source.data == "floor" and not field.data:
+            raise ValidationError(_l("Người được đại hội giới thiệu cần có người giới thiệu."))
+        if self.source.data == "self" and field.data:
+            raise ValidationError(_l("Người tự ứng cử không có người giới thiệu."))
+
+
+class OpinionForm(FlaskForm):
+    """The opinion ballot on a floor or self nominee (R-LIST-3): how many of those attending
+    agreed to put the name on the list."""
+
+    nomination = SelectField(_l("Người được lấy ý kiến"), coerce=int, validators=[InputRequired()])
+    attending = IntegerField(
+        _l("Số đại biểu dự (phát ra phiếu xin ý kiến)"),
+        validators=[InputRequired(), NumberRange(min=1, max=100_000)],
+    )
+    agree = IntegerField(
+        _l("Số phiếu đồng ý đưa vào danh sách"),
+        validators=[InputRequired(), NumberRange(min=0, max=100_000)],
+    )
+    submit = SubmitField(_l("Ghi kết quả phiếu xin ý kiến"))
+
+    def validate_agree(self, field: Any) -> None:
+        if self.attending.data is not None and field.data is not None:
+            if field.data > self.attending.data:
+                raise ValidationError(_l("Số phiếu đồng ý không thể lớn hơn số đại biểu dự."))
 
 
 class AnnulForm(FlaskForm):

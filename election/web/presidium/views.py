@@ -22,10 +22,12 @@ from wtforms import SelectChoice
 from election.db import get_session
 from election.errors import DomainError
 from election.models import (
+    CandidateSource,
     Congress,
     CongressSession,
     Contest,
     Matter,
+    Member,
     Motion,
     Nomination,
     NominationStatus,
@@ -35,7 +37,7 @@ from election.models import (
     RoundOutcome,
     RoundState,
 )
-from election.services import agenda, hall, open_votes, rounds
+from election.services import agenda, candidates, hall, open_votes, rounds
 from election.services.candidates import standing_nominations
 from election.services.congress import congress_profile
 from election.web.access import acting_actor, allow, current_congress
@@ -47,7 +49,9 @@ from election.web.presidium.forms import (
     AnnulForm,
     ContestVoteForm,
     FurtherRoundForm,
+    NominationForm,
     OpenVoteForm,
+    OpinionForm,
     WithdrawalForm,
 )
 
@@ -239,6 +243,10 @@ def _render_contest(contest: Contest, status: int = 200, **forms: Any) -> tuple[
     further_form.motion.choices = [SelectChoice(m.value, label("motion", m)) for m in Motion]
     _fill_counts(further_form, congress, contest=contest, default="further_form" not in forms)
     annul_form = forms.get("annul_form") or AnnulForm(prefix="annul")
+    nomination_form = forms.get("nomination_form") or NominationForm(prefix="nom")
+    _fill_nomination(nomination_form, contest)
+    opinion_form = forms.get("opinion_form") or OpinionForm(prefix="op")
+    _fill_opinion(opinion_form, contest)
 
     contest_rounds = list(contest.rounds)
     latest = contest_rounds[-1] if contest_rounds else None
@@ -273,9 +281,49 @@ def _render_contest(contest: Contest, status: int = 200, **forms: Any) -> tuple[
         withdrawal_form=withdrawal_form,
         further_form=further_form,
         annul_form=annul_form,
+        nomination_form=nomination_form,
+        opinion_form=opinion_form,
+        can_nominate=_list_open(contest),
+        # R-LIST-3's share of those attending, from the rules profile (3/10 in both).
+        floor_share=congress_profile(congress).lists.floor_nominee_min_agreement,
         action_form=ActionForm(),
     )
     return body, status
+
+
+def _list_open(contest: Contest) -> bool:
+    """Names may still be put forward: no round has opened (the list is rebuilt from the
+    nominations while the first round is a draft, candidates.build_candidate_list)."""
+    return all(r.number == 1 and r.state is RoundState.DRAFT for r in contest.rounds)
+
+
+def _roster(congress: Congress) -> list[Member]:
+    return list(
+        get_session().scalars(
+            sa.select(Member)
+            .where(Member.congress_id == congress.id)
+            .order_by(Member.given_name, Member.family_name, Member.middle_name, Member.id)
+        )
+    )
+
+
+def _fill_nomination(form: NominationForm, contest: Contest) -> None:
+    taken = {n.member_id for n in contest_nominations(contest)}
+    people = _roster(contest.congress)
+    form.member.choices = [
+        SelectChoice(m.id, f"{m.full_name} ({m.birth_year})") for m in people if m.id not in taken
+    ]
+    form.nominator.choices = [SelectChoice(0, "—")] + [
+        SelectChoice(m.id, m.full_name) for m in people
+    ]
+
+
+def _fill_opinion(form: OpinionForm, contest: Contest) -> None:
+    form.nomination.choices = [
+        SelectChoice(n.id, n.member.full_name)
+        for n in standing_nominations(get_session(), contest)
+        if n.source is not CandidateSource.OFFICIAL
+    ]
 
 
 def contest_nominations(contest: Contest) -> list[Nomination]:
@@ -372,6 +420,77 @@ def withdrawal(contest_id: int) -> Response | tuple[str, int]:
                 ),
                 "success",
             )
+    return _to_contest(item, "danh-sach")
+
+
+@bp.post("/contests/<int:contest_id>/nominations")
+@allow(Role.PRESIDIUM)
+def nominate(contest_id: int) -> Response | tuple[str, int]:
+    """A name put forward at the congress, from the floor or by self-nomination (R-LIST-3)."""
+    congress = _congress()
+    item = _load(Contest, contest_id, congress)
+    form = NominationForm(prefix="nom")
+    _fill_nomination(form, item)
+    if not form.validate_on_submit():
+        return _render_contest(item, 400, nomination_form=form)
+    if not _list_open(item):
+        flash(_("Danh sách đã chốt: vòng bầu đầu tiên đã mở."), "error")
+        return _to_contest(item, "danh-sach")
+    member = _load(Member, form.member.data, congress)
+    nominator = _load(Member, form.nominator.data, congress) if form.nominator.data else None
+    try:
+        candidates.nominate(
+            get_session(),
+            _actor(),
+            item,
+            member,
+            now=_now(),
+            source=CandidateSource(form.source.data),
+            nominator=nominator,
+        )
+    except DomainError as e:
+        flash(describe_error(e), "error")
+    else:
+        flash(
+            _(
+                "Đã ghi đồng chí %(name)s vào danh sách giới thiệu; cần lấy phiếu xin ý kiến "
+                "(R-LIST-3), rồi lập lại danh sách bầu cử.",
+                name=member.full_name,
+            ),
+            "success",
+        )
+    return _to_contest(item, "danh-sach")
+
+
+@bp.post("/contests/<int:contest_id>/opinions")
+@allow(Role.PRESIDIUM)
+def opinion(contest_id: int) -> Response | tuple[str, int]:
+    """The opinion ballot's count on a floor or self nominee (R-LIST-3)."""
+    congress = _congress()
+    item = _load(Contest, contest_id, congress)
+    form = OpinionForm(prefix="op")
+    _fill_opinion(form, item)
+    if not form.validate_on_submit():
+        return _render_contest(item, 400, opinion_form=form)
+    nomination = _load(Nomination, form.nomination.data, congress)
+    if nomination.contest_id != item.id:
+        abort(404)
+    try:
+        candidates.record_opinion_ballot(
+            get_session(),
+            _actor(),
+            nomination,
+            agree=form.agree.data,
+            attending=form.attending.data,
+            now=_now(),
+        )
+    except DomainError as e:
+        flash(describe_error(e), "error")
+    else:
+        flash(
+            _("Đã ghi phiếu xin ý kiến về đồng chí %(name)s.", name=nomination.member.full_name),
+            "success",
+        )
     return _to_contest(item, "danh-sach")
 
 

@@ -426,3 +426,87 @@ def test_console_in_english(client: FlaskClient, pilot: Pilot) -> None:
     text = _text(client.get("/presidium/?lang=en").get_data(as_text=True))
     assert "Election agenda" in text
     assert "Quorum reached" in text
+
+
+# ------------------------------------------------------------------ floor and self nominations
+
+
+def _nomination_of(web: WebFixture, contest_id: int, member_id: int) -> Nomination | None:
+    with db_session(web) as db:
+        return db.scalars(
+            sa.select(Nomination).where(
+                Nomination.contest_id == contest_id, Nomination.member_id == member_id
+            )
+        ).first()
+
+
+def test_floor_and_self_nominations_with_their_opinion_ballots(
+    web: WebFixture, client: FlaskClient, pilot: Pilot
+) -> None:
+    # R-LIST-3: names put forward at the congress, then the opinion ballot on each.
+    url = f"/presidium/contests/{pilot.committee_contest_id}"
+    page = client.get(url).get_data(as_text=True)
+    assert audit_html(page) == []
+    assert 'data-testid="floor-nomination"' in page
+    outsiders = [m for m in pilot.member_ids if m not in pilot.nominee_ids]
+    floor, self_, nominator = outsiders[0], outsiders[1], pilot.member_ids[0]
+
+    # A floor nomination names who proposed it; a self-nomination names nobody.
+    bad = client.post(
+        f"{url}/nominations",
+        data=_prefixed("nom", {"member": floor, "source": "floor", "nominator": 0}),
+    )
+    assert bad.status_code == 400
+    assert "cần có người giới thiệu" in bad.get_data(as_text=True)
+    bad = client.post(
+        f"{url}/nominations",
+        data=_prefixed("nom", {"member": self_, "source": "self", "nominator": nominator}),
+    )
+    assert bad.status_code == 400
+    assert _nomination_of(web, pilot.committee_contest_id, floor) is None
+
+    ok = client.post(
+        f"{url}/nominations",
+        data=_prefixed("nom", {"member": floor, "source": "floor", "nominator": nominator}),
+        follow_redirects=True,
+    )
+    assert "cần lấy phiếu xin ý kiến" in ok.get_data(as_text=True)
+    made = _nomination_of(web, pilot.committee_contest_id, floor)
+    assert made is not None and made.source.value == "floor" and made.nominator_id == nominator
+    client.post(
+        f"{url}/nominations",
+        data=_prefixed("nom", {"member": self_, "source": "self", "nominator": 0}),
+    )
+    mine = _nomination_of(web, pilot.committee_contest_id, self_)
+    assert mine is not None and mine.source.value == "self" and mine.nominator_id is None
+
+    # The opinion ballot: agree cannot exceed those attending; a valid count is kept.
+    page = client.get(url).get_data(as_text=True)
+    assert 'data-testid="opinion-ballot"' in page
+    too_many = client.post(
+        f"{url}/opinions",
+        data=_prefixed("op", {"nomination": made.id, "attending": 10, "agree": 11}),
+    )
+    assert too_many.status_code == 400
+    counts = {"nomination": made.id, "attending": 12, "agree": 5}
+    client.post(f"{url}/opinions", data=_prefixed("op", counts))
+    kept = _nomination_of(web, pilot.committee_contest_id, floor)
+    assert kept is not None and (kept.opinion_agree, kept.opinion_attending) == (5, 12)
+    assert "5 / 12 đồng ý" in _text(client.get(url).get_data(as_text=True))
+
+
+def test_no_names_are_put_forward_once_voting_has_begun(
+    web: WebFixture, client: FlaskClient, pilot: Pilot
+) -> None:
+    url = f"/presidium/contests/{pilot.committee_contest_id}"
+    with db_session(web) as db:
+        factories.run_to(db, load_round(db, pilot), RoundState.OPEN, ballots=0)
+    assert 'data-testid="floor-nomination"' not in client.get(url).get_data(as_text=True)
+    member = next(m for m in pilot.member_ids if m not in pilot.nominee_ids)
+    answer = client.post(
+        f"{url}/nominations",
+        data=_prefixed("nom", {"member": member, "source": "self", "nominator": 0}),
+        follow_redirects=True,
+    )
+    assert "Danh sách đã chốt" in answer.get_data(as_text=True)
+    assert _nomination_of(web, pilot.committee_contest_id, member) is None
