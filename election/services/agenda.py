@@ -201,9 +201,10 @@ def open_round_of(db: Session, congress: Congress) -> Round | None:
 def current_sitting(db: Session, congress: Congress) -> CongressSession | None:
     """The sitting in progress, as well as the record tells it.
 
-    There is no "open session" switch: the session of the open round if there is one, else
-    a session opened and not closed, else the session whose attendance was recorded last
-    (the credentials desk checks people in as they arrive), else the first session.
+    The session of the open round if there is one, else the session the presidium opened
+    and has not closed (election.services.sittings), else the session whose attendance was
+    recorded last (the credentials desk checks people in as they arrive), else the first
+    session.
     """
     round_ = open_round_of(db, congress)
     if round_ is not None:

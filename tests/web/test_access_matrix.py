@@ -74,6 +74,8 @@ EXPECTED: dict[str, set[str]] = {
     "presidium.contest_vote": {P},
     "presidium.withdrawal": {P},
     "presidium.nominate": {P},
+    "presidium.open_session": {P},
+    "presidium.close_session": {P},
     "presidium.opinion": {P},
     "presidium.open_round": {P},
     "presidium.close_round": {P},

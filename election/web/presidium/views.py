@@ -37,7 +37,7 @@ from election.models import (
     RoundOutcome,
     RoundState,
 )
-from election.services import agenda, candidates, hall, open_votes, rounds
+from election.services import agenda, candidates, hall, open_votes, rounds, sittings
 from election.services.candidates import standing_nominations
 from election.services.congress import congress_profile
 from election.web.access import acting_actor, allow, current_congress
@@ -169,6 +169,33 @@ def console() -> str:
         votes=agenda.recent_votes(db, congress, 8),
         action_form=ActionForm(),
     )
+
+
+@bp.post("/sessions/<int:session_id>/open")
+@allow(Role.PRESIDIUM)
+def open_session(session_id: int) -> Response:
+    """Open a session of the congress (khai mạc)."""
+    return _session_action(session_id, sittings.open_session, _("Đã khai mạc phiên %(n)s."))
+
+
+@bp.post("/sessions/<int:session_id>/close")
+@allow(Role.PRESIDIUM)
+def close_session(session_id: int) -> Response:
+    """Close a session of the congress (bế mạc)."""
+    return _session_action(session_id, sittings.close_session, _("Đã bế mạc phiên %(n)s."))
+
+
+def _session_action(session_id: int, action: Callable[..., CongressSession], done: str) -> Response:
+    sitting = _load(CongressSession, session_id, _congress())
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        action(get_session(), _actor(), sitting, now=_now())
+    except DomainError as e:
+        flash(describe_error(e), "error")
+    else:
+        flash(done % {"n": sitting.number}, "success")
+    return redirect(url_for(".console", _anchor="phien-hop"))
 
 
 # ------------------------------------------------------------------------------- open votes

@@ -510,3 +510,27 @@ def test_no_names_are_put_forward_once_voting_has_begun(
     )
     assert "Danh sách đã chốt" in answer.get_data(as_text=True)
     assert _nomination_of(web, pilot.committee_contest_id, member) is None
+
+
+# ------------------------------------------------------------------------------- sessions
+
+
+def test_the_presidium_opens_and_closes_sessions(
+    web: WebFixture, client: FlaskClient, pilot: Pilot
+) -> None:
+    from election.models import CongressSession
+
+    page = client.get("/presidium/").get_data(as_text=True)
+    assert audit_html(page) == [] and 'data-testid="sessions"' in page
+    assert "Khai mạc phiên 1" in _text(page)
+    opened = client.post(f"/presidium/sessions/{pilot.sitting_id}/open", follow_redirects=True)
+    text = _text(opened.get_data(as_text=True))
+    assert "Đã khai mạc phiên 1." in text and "Bế mạc phiên 1" in text
+    again = client.post(f"/presidium/sessions/{pilot.sitting_id}/open", follow_redirects=True)
+    assert "already open" in _text(again.get_data(as_text=True))
+    client.post(f"/presidium/sessions/{pilot.sitting_id}/close")
+    with db_session(web) as db:
+        sitting = db.get(CongressSession, pilot.sitting_id)
+        assert sitting is not None
+        assert sitting.opened_at is not None and sitting.closed_at is not None
+    assert "đã bế mạc lúc" in _text(client.get("/presidium/").get_data(as_text=True))
