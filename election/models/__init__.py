@@ -76,7 +76,13 @@ from election.models.enums import (
 )
 from election.models.events import Event
 from election.models.inspection import InspectionCase
-from election.models.people import Attendance, CredentialReview, Member, VotingCredential
+from election.models.people import (
+    Attendance,
+    CredentialReview,
+    DelegateReplacement,
+    Member,
+    VotingCredential,
+)
 from election.models.rounds import (
     Nomination,
     OpenVote,
@@ -115,6 +121,7 @@ __all__ = [
     "CredentialStatus",
     "DecryptionShare",
     "DelegateKind",
+    "DelegateReplacement",
     "Event",
     "EventCheckpoint",
     "FormKind",

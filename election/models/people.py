@@ -82,6 +82,14 @@ class Member(Base):
     credentials: Mapped[list[VotingCredential]] = relationship(
         back_populates="member", order_by="VotingCredential.id"
     )
+    #: As an alternate: the replacement that seats them in an official's place (R-DELEG-1).
+    seated_for: Mapped[DelegateReplacement | None] = relationship(
+        foreign_keys="DelegateReplacement.alternate_id", viewonly=True
+    )
+    #: As an official delegate: the replacement that gave their seat to an alternate.
+    replaced_by: Mapped[DelegateReplacement | None] = relationship(
+        foreign_keys="DelegateReplacement.official_id", viewonly=True
+    )
 
     def __repr__(self) -> str:
         return f"<Member {self.code} {self.full_name}>"
@@ -111,6 +119,36 @@ class Attendance(Base):
 
     session: Mapped[CongressSession] = relationship()
     member: Mapped[Member] = relationship()
+    recorded_by: Mapped[User | None] = relationship()
+
+
+class DelegateReplacement(Base):
+    """An alternate delegate seated in place of an absent official delegate (R-DELEG-1,
+    R-HIGHER-4), at a delegates' congress, as the convening committee decided.
+
+    From then on the alternate is on the roster and votes in the official's place, and the
+    official is off it (``election.services.eligibility``). Each person is in at most one
+    replacement; the row is never changed (a mistaken one is a matter for the record and the
+    inspection commission, not an edit).
+    """
+
+    __tablename__ = "delegate_replacements"
+    __table_args__ = (
+        sa.CheckConstraint("official_id <> alternate_id", name="two_people"),
+        sa.CheckConstraint("length(decision) > 0", name="decision_present"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    congress_id: Mapped[int] = mapped_column(sa.ForeignKey("congresses.id"))
+    official_id: Mapped[int] = mapped_column(sa.ForeignKey("members.id"), unique=True)
+    alternate_id: Mapped[int] = mapped_column(sa.ForeignKey("members.id"), unique=True)
+    #: The decision it carries out (who decided, its number or date) and why.
+    decision: Mapped[str] = mapped_column(sa.Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    recorded_at: Mapped[datetime]
+
+    official: Mapped[Member] = relationship(foreign_keys=[official_id])
+    alternate: Mapped[Member] = relationship(foreign_keys=[alternate_id])
     recorded_by: Mapped[User | None] = relationship()
 
 

@@ -20,11 +20,17 @@ from election.errors import Conflict, InvalidInput, InvalidState
 from election.models import (
     Attendance,
     BodyMember,
+    CongressKind,
     CongressSession,
+    Contest,
     CredentialReview,
     CredentialStatus,
+    DelegateKind,
+    DelegateReplacement,
     Member,
     Role,
+    Round,
+    RoundState,
     SessionKind,
     VotingCredential,
 )
@@ -38,6 +44,7 @@ __all__ = [
     "record_attendance",
     "register_credential",
     "reissue_credential",
+    "replace_delegate",
     "review_member",
     "revoke_credential",
 ]
@@ -303,3 +310,70 @@ def reissue_credential(
         },
     )
     return new
+
+
+@service
+def replace_delegate(
+    db: Session,
+    actor: Actor,
+    official: Member,
+    alternate: Member,
+    *,
+    decision: str,
+    now: datetime,
+) -> DelegateReplacement:
+    """Seat ``alternate`` in place of the absent official delegate ``official`` (R-DELEG-1),
+    carrying out the convening committee's ``decision`` (who decided, when, and why; the
+    order among alternates, R-HIGHER-4, is theirs to apply).
+
+    Refused unless both are delegates of the same delegates' congress, ``official`` is not
+    an alternate and ``alternate`` is one, neither is already in a replacement, the official
+    holds no active credential (revoke it first: the seat must not have two voters) and no
+    round is open (N and the eligible list of an open round are frozen).
+    """
+    congress = official.congress
+    require_role(db, actor, congress, Role.CREDENTIALS)
+    text = _reason(decision, "a replacement")
+    if congress.kind is not CongressKind.DELEGATES:
+        raise InvalidInput("alternates replace delegates only at a delegates' congress")
+    if alternate.congress_id != congress.id:
+        raise InvalidInput(f"{alternate.code} is not on the roster of {congress.public_id}")
+    if official.delegate_kind is None or official.delegate_kind is DelegateKind.ALTERNATE:
+        raise InvalidInput(f"{official.code} is not an official delegate")
+    if alternate.delegate_kind is not DelegateKind.ALTERNATE:
+        raise InvalidInput(f"{alternate.code} is not an alternate delegate")
+    if official.replaced_by is not None:
+        raise Conflict(f"{official.code} has already been replaced")
+    if alternate.seated_for is not None:
+        raise Conflict(f"{alternate.code} already sits in another delegate's place")
+    if active_credential(db, official) is not None:
+        raise InvalidState(f"{official.code} still holds an active credential: revoke it first")
+    open_round = db.scalar(
+        sa.select(Round.id)
+        .join(Contest, Contest.id == Round.contest_id)
+        .where(Round.state == RoundState.OPEN, Contest.congress_id == congress.id)
+    )
+    if open_round is not None:
+        raise InvalidState("a round is open: replace a delegate between rounds")
+    replacement = DelegateReplacement(
+        congress_id=congress.id,
+        official=official,
+        alternate=alternate,
+        decision=text,
+        recorded_by_id=actor.user_id,
+        recorded_at=now,
+    )
+    db.add(replacement)
+    db.flush()
+    db.expire(official, ["replaced_by"])
+    db.expire(alternate, ["seated_for"])
+    events.record(
+        db,
+        actor,
+        "delegate.replace",
+        replacement,
+        now=now,
+        congress=congress,
+        data={"official": official.code, "alternate": alternate.code, "decision": text},
+    )
+    return replacement

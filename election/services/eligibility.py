@@ -10,7 +10,9 @@ Two questions with different answers, kept apart as the rules keep them apart:
   approved (credentials recognised), checked-in (present at the round's session) voters of
   the electorate who hold an active credential. Voters are official members with the right
   to vote (R-DELEG-2): not on temporary activity elsewhere, not suspended or prosecuted;
-  at a delegates' congress not an alternate; in a committee session, members of the body.
+  at a delegates' congress not an alternate, unless seated in place of an absent official
+  delegate, who then is off the roster (R-DELEG-1, ``DelegateReplacement``); in a committee
+  session, members of the body.
 
 These functions read only; they never commit.
 """
@@ -35,6 +37,7 @@ from election.models import (
     CredentialReview,
     CredentialStatus,
     DelegateKind,
+    DelegateReplacement,
     Member,
     Membership,
     SessionKind,
@@ -58,14 +61,19 @@ def has_voting_right(member: Member, congress: Congress) -> bool:
         return False
     if member.temporary_activity_elsewhere or member.suspended or member.prosecuted:
         return False
-    return not (
-        congress.kind is CongressKind.DELEGATES and member.delegate_kind is DelegateKind.ALTERNATE
-    )
+    if congress.kind is CongressKind.DELEGATES:
+        # R-DELEG-1: an alternate votes only when seated in an official's place, and that
+        # official no longer does.
+        if member.delegate_kind is DelegateKind.ALTERNATE:
+            return member.seated_for is not None
+        return member.replaced_by is None
+    return True
 
 
 def electorate_members(db: Session, contest: Contest) -> list[Member]:
-    """The people convened for ``contest``'s vote: the whole roster (without alternates at a
-    delegates' congress), or the members of the electorate body."""
+    """The people convened for ``contest``'s vote: the whole roster (at a delegates'
+    congress without alternates, except those seated in place of an official, who is then
+    left out), or the members of the electorate body."""
     if contest.electorate_id is not None:
         query = (
             sa.select(Member)
@@ -75,10 +83,16 @@ def electorate_members(db: Session, contest: Contest) -> list[Member]:
     else:
         query = sa.select(Member).where(Member.congress_id == contest.congress_id)
         if contest.congress.kind is CongressKind.DELEGATES:
+            # Alternates only in an official's place, and that official not (R-DELEG-1).
+            seated = sa.select(DelegateReplacement.alternate_id)
+            replaced = sa.select(DelegateReplacement.official_id)
             query = query.where(
                 sa.or_(
-                    Member.delegate_kind.is_(None), Member.delegate_kind != DelegateKind.ALTERNATE
-                )
+                    Member.delegate_kind.is_(None),
+                    Member.delegate_kind != DelegateKind.ALTERNATE,
+                    Member.id.in_(seated),
+                ),
+                Member.id.not_in(replaced),
             )
     return list(db.scalars(query.order_by(Member.id)))
 

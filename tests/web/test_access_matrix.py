@@ -74,6 +74,7 @@ EXPECTED: dict[str, set[str]] = {
     "presidium.contest_vote": {P},
     "presidium.withdrawal": {P},
     "presidium.nominate": {P},
+    "credentials.replace_delegate": {C},
     "presidium.open_session": {P},
     "presidium.close_session": {P},
     "presidium.opinion": {P},

@@ -15,6 +15,7 @@ from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitF
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 __all__ = [
+    "ReplacementForm",
     "AdoptReportForm",
     "ApprovalForm",
     "AttendanceForm",
@@ -118,3 +119,20 @@ class ApprovalForm(FlaskForm):
     disagree = IntegerField(_l("Không tán thành"), validators=[InputRequired(), NumberRange(min=0)])
     abstain = IntegerField(_l("Không biểu quyết"), validators=[InputRequired(), NumberRange(min=0)])
     submit = SubmitField(_l("Ghi nhận kết quả biểu quyết"))
+
+
+class ReplacementForm(FlaskForm):
+    """An alternate seated in place of an absent official delegate (R-DELEG-1, R-HIGHER-4);
+    the choices are filled in by the view."""
+
+    official = SelectField(
+        _l("Đại biểu chính thức vắng mặt"), coerce=int, validators=[InputRequired()]
+    )
+    alternate = SelectField(
+        _l("Đại biểu dự khuyết thay thế"), coerce=int, validators=[InputRequired()]
+    )
+    decision = TextAreaField(
+        _l("Quyết định (cơ quan, số, ngày) và lý do"),
+        validators=[DataRequired(), Length(max=1000)],
+    )
+    submit = SubmitField(_l("Ghi việc thay thế"))

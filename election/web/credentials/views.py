@@ -22,6 +22,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -37,6 +38,7 @@ from flask_babel import force_locale, to_user_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from election.db import get_session
 from election.errors import (
@@ -48,7 +50,16 @@ from election.errors import (
     PermissionDenied,
 )
 from election.extensions import limiter
-from election.models import Congress, CongressSession, Member, Role, SessionKind
+from election.models import (
+    Congress,
+    CongressKind,
+    CongressSession,
+    DelegateKind,
+    DelegateReplacement,
+    Member,
+    Role,
+    SessionKind,
+)
 from election.pdf import render_pdf
 from election.services import credentials as credential_service
 from election.services import credentials_desk as desk_service
@@ -61,10 +72,12 @@ from election.web.credentials.forms import (
     ApprovalForm,
     AttendanceForm,
     RecognisePendingForm,
+    ReplacementForm,
     ReviewFilterForm,
     ReviewForm,
     RevokeForm,
 )
+from election.web.labels import describe_error
 
 __all__ = ["bp"]
 
@@ -176,7 +189,79 @@ def review() -> str:
         filters=filters,
         pending_form=pending_form,
         pending_in_view=sum(1 for r in rows if r.status is ReviewStatus.PENDING),
+        **_replacements(congress),
     )
+
+
+def _replacement_choices(form: ReplacementForm, congress: Congress) -> None:
+    people = get_session().scalars(
+        sa.select(Member).where(Member.congress_id == congress.id).order_by(Member.code)
+    )
+    officials, alternates = [], []
+    for m in people:
+        if m.delegate_kind is DelegateKind.ALTERNATE:
+            if m.seated_for is None:
+                alternates.append((m.id, f"{m.full_name} ({m.code})"))
+        elif m.delegate_kind is not None and m.replaced_by is None:
+            officials.append((m.id, f"{m.full_name} ({m.code})"))
+    form.official.choices = [SelectChoice(v, t) for v, t in officials]
+    form.alternate.choices = [SelectChoice(v, t) for v, t in alternates]
+
+
+def _replacements(congress: Congress, form: ReplacementForm | None = None) -> dict[str, Any]:
+    """The replacement panel of a delegates' congress: those made and the form."""
+    if congress.kind is not CongressKind.DELEGATES:
+        return {"replacement_form": None, "replacements": []}
+    form = form or ReplacementForm(prefix="rp")
+    _replacement_choices(form, congress)
+    made = get_session().scalars(
+        sa.select(DelegateReplacement)
+        .where(DelegateReplacement.congress_id == congress.id)
+        .order_by(DelegateReplacement.id)
+    )
+    return {"replacement_form": form, "replacements": list(made)}
+
+
+@bp.post("/credentials/replacements")
+@allow(Role.CREDENTIALS)
+def replace_delegate() -> Response:
+    """Seat an alternate in place of an absent official delegate (R-DELEG-1)."""
+    congress = _congress()
+    back = url_for("credentials.review") + "#thay-the"
+    if congress.kind is not CongressKind.DELEGATES:
+        abort(404)
+    form = ReplacementForm(prefix="rp")
+    _replacement_choices(form, congress)
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+        return redirect(back)
+    official = _member(congress, form.official.data)
+    alternate = _member(congress, form.alternate.data)
+    try:
+        credential_service.replace_delegate(
+            get_session(),
+            acting_actor(Role.CREDENTIALS),
+            official,
+            alternate,
+            decision=form.decision.data or "",
+            now=_now(),
+        )
+    except PermissionDenied:
+        abort(403)
+    except DomainError as e:
+        flash(describe_error(e), "error")
+    else:
+        flash(
+            _(
+                "Đồng chí %(alternate)s (dự khuyết) thay đồng chí %(official)s từ nay.",
+                alternate=alternate.full_name,
+                official=official.full_name,
+            ),
+            "success",
+        )
+    return redirect(back)
 
 
 @bp.post("/credentials/review/<int:member_id>")
