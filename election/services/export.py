@@ -44,7 +44,6 @@ from election.models import (
     CongressManifestSnapshot,
     CredentialReview,
     DecryptionShare,
-    DelegateKind,
     KeyCeremony,
     Member,
     MinutesSignature,
@@ -177,10 +176,8 @@ def approved_delegates(db: Session, congress: CongressRow) -> int:
         .join(CredentialReview, CredentialReview.member_id == Member.id)
         .where(Member.congress_id == congress.id, CredentialReview.recognised.is_(True))
     )
-    if congress.kind is CongressKind.DELEGATES:
-        query = query.where(
-            sa.or_(Member.delegate_kind.is_(None), Member.delegate_kind != DelegateKind.ALTERNATE)
-        )
+    # has_voting_right leaves out alternates, except one seated in an absent official's place
+    # (who is then left out instead: R-DELEG-1).
     return sum(1 for m in db.scalars(query) if has_voting_right(m, congress))
 
 

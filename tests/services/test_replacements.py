@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from election.errors import Conflict, InvalidInput, InvalidState, PermissionDenied
 from election.models import CongressKind, DelegateKind, Event, Role, RoundState
-from election.services import credentials, eligibility
+from election.services import credentials, eligibility, export
 from election.services.base import SYSTEM
 from tests import factories as f
 
@@ -69,6 +69,9 @@ def test_an_alternate_takes_an_absent_officials_seat(session: Session) -> None:
         c.member_id for c in eligibility.eligible_credentials(session, s.contest, s.sitting)
     }
     assert alternate.id in eligible and official.id not in eligible
+    # The record's count of entitled voters (V3) agrees with the electorate's.
+    assert export.approved_delegates(session, s.congress) == len(s.voters)
+    assert eligibility.entitled_count(session, s.contest) == len(s.voters)
 
 
 def test_replacements_refuse_what_the_rules_do_not_allow(session: Session) -> None:
