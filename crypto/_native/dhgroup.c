@@ -3,14 +3,17 @@
  *
  * Built by crypto/_native/build.py (cffi, `make setup`) into crypto/_dhgroup. Everything
  * here is composed of libsodium 1.0.20's own edwards25519 arithmetic (libsodium/ref10/,
- * vendored unchanged; see crypto/_native/README.md). This file adds one function:
+ * vendored unchanged; see crypto/_native/README.md). This file adds:
  *
- *   out = s_0*P_0 + ... + s_{n-1}*P_{n-1} + b*G
+ *   dh_msm_many     out_o = s_{o,0}*P_0 + ... + s_{o,n-1}*P_{n-1} + b_o*G, o = 0 .. n_out-1
+ *   dh_msm_vartime  the same with one output
+ *   dh_sum          P_0 + ... + P_{n-1}
  *
- * computed with Straus' interleaving over libsodium's sliding windows: one shared chain of
- * doublings, one table of odd multiples per point, and libsodium's precomputed table for
- * the base point G (the same code path as libsodium's ge25519_double_scalarmult_vartime,
- * which Ed25519 signature verification uses, generalised from one variable point to n).
+ * The multiplications use Straus' interleaving over libsodium's sliding windows: one shared
+ * chain of doublings per output, one table of odd multiples per point, and libsodium's
+ * precomputed table for the base point G (the code path of libsodium's
+ * ge25519_double_scalarmult_vartime, which Ed25519 signature verification uses,
+ * generalised from one variable point to n).
  *
  * VARIABLE TIME: the running time depends on the scalars. Only for public values (proof
  * verification, combining published decryption shares); never for a secret.
@@ -71,83 +74,6 @@ dh_odd_multiples(ge25519_cached Ai[8], const ge25519_p3 *A)
         ge25519_p1p1_to_p3(&u, &t);
         ge25519_p3_to_cached(&Ai[k], &u);
     }
-}
-
-int
-dh_msm_vartime(unsigned char *out, size_t n, const unsigned char *scalars,
-               const unsigned char *points, const unsigned char *base_scalar)
-{
-    signed char    slides[DH_MSM_MAX][256];
-    signed char    bslide[256];
-    ge25519_cached tables[DH_MSM_MAX][8];
-    ge25519_p3     P;
-    ge25519_p3     u;
-    ge25519_p2     r;
-    ge25519_p1p1   t;
-    size_t         j;
-    int            i;
-    int            top;
-    signed char    s;
-
-    if (n > DH_MSM_MAX) {
-        return -1;
-    }
-    for (j = 0; j < n; j++) {
-        if (sc25519_is_canonical(scalars + 32 * j) == 0) {
-            return -1;
-        }
-        if (ge25519_frombytes(&P, points + 32 * j) != 0) {
-            return -1;
-        }
-        dh_odd_multiples(tables[j], &P);
-        slide_vartime(slides[j], scalars + 32 * j);
-    }
-    if (base_scalar != NULL) {
-        if (sc25519_is_canonical(base_scalar) == 0) {
-            return -1;
-        }
-        slide_vartime(bslide, base_scalar);
-    } else {
-        memset(bslide, 0, sizeof bslide);
-    }
-
-    top = -1;
-    for (i = 255; i >= 0 && top < 0; --i) {
-        if (bslide[i]) {
-            top = i;
-        }
-        for (j = 0; j < n && top < 0; j++) {
-            if (slides[j][i]) {
-                top = i;
-            }
-        }
-    }
-
-    ge25519_p2_0(&r);
-    for (i = top; i >= 0; --i) {
-        ge25519_p2_dbl(&t, &r);
-        for (j = 0; j < n; j++) {
-            s = slides[j][i];
-            if (s > 0) {
-                ge25519_p1p1_to_p3(&u, &t);
-                ge25519_add(&t, &u, &tables[j][s / 2]);
-            } else if (s < 0) {
-                ge25519_p1p1_to_p3(&u, &t);
-                ge25519_sub(&t, &u, &tables[j][(-s) / 2]);
-            }
-        }
-        s = bslide[i];
-        if (s > 0) {
-            ge25519_p1p1_to_p3(&u, &t);
-            ge25519_madd(&t, &u, &dh_base_odd_multiples[s / 2]);
-        } else if (s < 0) {
-            ge25519_p1p1_to_p3(&u, &t);
-            ge25519_msub(&t, &u, &dh_base_odd_multiples[(-s) / 2]);
-        }
-        ge25519_p1p1_to_p2(&r, &t);
-    }
-    ge25519_tobytes(out, &r);
-    return 0;
 }
 
 #define DH_SUM_MAX 1024
@@ -307,4 +233,13 @@ dh_msm_many(unsigned char *out, size_t n_points, const unsigned char *points, si
         out[32 * o + 31] ^= fe25519_isnegative(x) << 7;
     }
     return 0;
+}
+
+/* One multi-scalar multiplication: dh_msm_many with a single output (base_scalar may be
+   NULL). */
+int
+dh_msm_vartime(unsigned char *out, size_t n, const unsigned char *scalars,
+               const unsigned char *points, const unsigned char *base_scalar)
+{
+    return dh_msm_many(out, n, points, 1, scalars, base_scalar);
 }
