@@ -19,6 +19,8 @@ Modules, in the order a contest uses them:
 * ``delegates`` — delegates to the higher congress (R-HIGHER-1..4).
 * ``states`` — the result record's states (R-STATE-1).
 * ``methods`` — secret ballot or open vote for each matter (R-FORM-1, R-FORM-2).
+* ``complaints`` — time limits on letters: the cut-off before the congress and the
+  complaint period after it (R-INSP-3, R-INSP-4).
 
 The map from rule ids to functions is in ``docs/rules.md``.
 """
@@ -38,6 +40,13 @@ from election.rules.ballots import (
     read_ballot,
 )
 from election.rules.chain import Chain, refer_without_ballot
+from election.rules.complaints import (
+    add_working_days,
+    complaint_deadline,
+    cutoff_start,
+    held_until_after_congress,
+    is_late,
+)
 from election.rules.contests import Assembly, Contest, Post
 from election.rules.counting import Tally, check_counting_board, check_tally, count_ballots
 from election.rules.delegates import (
@@ -205,4 +214,9 @@ __all__ = [
     "surplus_bounds",
     "transition",
     "voting_method",
+    "add_working_days",
+    "complaint_deadline",
+    "cutoff_start",
+    "held_until_after_congress",
+    "is_late",
 ]

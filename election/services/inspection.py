@@ -8,6 +8,10 @@ petitions (R-INSP-1..4).
   received, with the status ``not_handled``, the reasons (``REASONS``: each with its rule)
   and an outcome that says why. A vetting file is the commission's own work, never a letter,
   and is never refused.
+The date arithmetic of R-INSP-3 and R-INSP-4 is the rules engine's
+(``election.rules.complaints``); this module turns times into the congress's local dates
+and applies it.
+
 * **Complaint period** (R-INSP-4): a complaint about the election is accepted within
   ``ComplaintPeriod.working_days`` (15) working days after the congress closes. The close
   is the day the congress's last session closed (``congress_closed_on``); day 1 is the
@@ -26,9 +30,9 @@ petitions (R-INSP-1..4).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -43,6 +47,13 @@ from election.models import (
     InspectionCase,
     Member,
     Role,
+)
+from election.rules.complaints import (
+    add_working_days,
+    complaint_deadline,
+    cutoff_start,
+    held_until_after_congress,
+    is_late,
 )
 from election.services import events
 from election.services.base import Actor, require_role, service
@@ -99,22 +110,6 @@ VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 # ------------------------------------------------------------------------------- period
 
 
-def add_working_days(start: date, days: int, holidays: Collection[date] = ()) -> date:
-    """The ``days``-th working day after ``start`` (``start`` itself is not counted).
-
-    Working days are Monday to Friday except ``holidays``. ``days == 0`` gives ``start``.
-    """
-    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
-        raise ValueError(f"a number of working days is a non-negative integer, got {days!r}")
-    current = start
-    counted = 0
-    while counted < days:
-        current += timedelta(days=1)
-        if current.weekday() < 5 and current not in holidays:
-            counted += 1
-    return current
-
-
 @dataclass(frozen=True)
 class ComplaintPeriod:
     """R-INSP-4's period: ``working_days`` after the close (settings
@@ -139,14 +134,13 @@ class ComplaintPeriod:
         return cls(working_days, days, ZoneInfo(tz) if tz else VIETNAM, cutoff_days)
 
     def deadline(self, closed_on: date) -> date:
-        return add_working_days(closed_on, self.working_days, self.holidays)
+        """R-INSP-4 (``election.rules.complaints``)."""
+        return complaint_deadline(closed_on, self.working_days, self.holidays)
 
     def cutoff(self, opens_on: date) -> date | None:
         """R-INSP-3: the first day on which letters about a person wait until after the
         congress (``cutoff_days`` before the opening), or None without a cut-off."""
-        if self.cutoff_days is None:
-            return None
-        return opens_on - timedelta(days=self.cutoff_days)
+        return cutoff_start(opens_on, self.cutoff_days)
 
     def local_date(self, at: datetime) -> date:
         return at.astimezone(self.tz).date()
@@ -236,17 +230,18 @@ def record_case(
         closed = closed_on or congress_closed_on(db, congress, period.tz)
         if closed is not None:
             deadline = period.deadline(closed)
-            late = period.local_date(received) > deadline
+            late = is_late(period.local_date(received), deadline)
 
     # R-INSP-3: with a cut-off set, a letter about a named person that arrives from the
     # cut-off until the congress closes is not taken up before the congress.
     after_cutoff = False
-    if subject_member is not None and not about_election and congress.opens_on is not None:
-        first_day = period.cutoff(congress.opens_on)
-        if first_day is not None:
-            day = period.local_date(received)
-            closed = closed_on or congress_closed_on(db, congress, period.tz)
-            after_cutoff = day >= first_day and (closed is None or day <= closed)
+    if subject_member is not None and not about_election and period.cutoff_days is not None:
+        after_cutoff = held_until_after_congress(
+            period.local_date(received),
+            congress.opens_on,
+            closed_on or congress_closed_on(db, congress, period.tz),
+            period.cutoff_days,
+        )
 
     jointly = signers >= 2
     reasons: list[str] = []

@@ -16,6 +16,11 @@ ENGINE_DIR = Path(rules.__file__).resolve().parent
 
 EXPECTED_API = {
     "PROFILE_IDS",
+    "add_working_days",
+    "complaint_deadline",
+    "cutoff_start",
+    "held_until_after_congress",
+    "is_late",
     "Assembly",
     "BallotForm",
     "BallotInvalid",
