@@ -142,3 +142,27 @@ def test_enrolment_sets_the_terminal_cookie(booth: Booth, web: WebFixture) -> No
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
     assert client.get("/booth").status_code == 200
+
+
+def test_a_booth_session_is_refused_when_the_served_code_changed(
+    booth: Booth, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # T-11: the round's manifest recorded the served files' hashes when it opened; if the
+    # bundles on the server change during the round, no delegate starts on them.
+    recorded = booth.box.round.manifest["code"]
+    assert recorded, "the round recorded the served code (make setup builds it)"
+    from election.services import export
+
+    tampered = {**recorded, "booth.js": "sha384-" + "A" * 64}
+    monkeypatch.setattr(export, "served_code", lambda: tampered)
+    response = booth.client.post(
+        "/api/booth/session", json={"credential": booth.box.signers[0].public.hex()}
+    )
+    assert response.status_code == 409
+    assert response.get_json()["error"] == "code_changed"
+    assert "booth.js" in response.get_json()["message"]
+    monkeypatch.setattr(export, "served_code", lambda: dict(recorded))
+    ok = booth.client.post(
+        "/api/booth/session", json={"credential": booth.box.signers[0].public.hex()}
+    )
+    assert ok.status_code == 200

@@ -35,7 +35,7 @@ from election.db import get_session
 from election.errors import NotFound
 from election.extensions import limiter
 from election.models import Round
-from election.services import ballotbox, users
+from election.services import ballotbox, export, users
 from election.services.ballotbox import BallotRejected, Check, NoOpenRound
 from election.web.access import PUBLIC, TERMINAL, TERMINAL_COOKIE, allow, require_congress
 from election.web.serverkey import server_key
@@ -130,11 +130,32 @@ def session() -> ResponseReturnValue:
         return jsonify(error="no_open_round", message=str(e)), 404
     except BallotRejected as e:
         return _refusal(e)
+    changed = _code_changed(round_)
+    if changed:
+        # ATTACKS.md T-11: the code a booth would run is not the code the round recorded when
+        # it opened. No delegate starts on it; the operators must restore the build.
+        current_app.logger.error(
+            "round %s: served %s differ from the round manifest; booth sessions refused",
+            round_.id,
+            ", ".join(changed),
+        )
+        return jsonify(
+            error="code_changed",
+            message=f"the served {', '.join(changed)} changed since the round opened",
+        ), 409
     return jsonify(
         round_id=round_.id,
         round_hash=(round_.round_hash or b"").hex(),
         manifest=round_.manifest,
     )
+
+
+def _code_changed(round_: Round) -> list[str]:
+    """The files whose served bytes differ from the hashes the open round recorded in its
+    manifest (``code``: the booth's bundles and stylesheet, export.SERVED_BUNDLES)."""
+    recorded = (round_.manifest or {}).get("code") or {}
+    served = export.served_code()
+    return sorted(name for name, sri in recorded.items() if served.get(name) != sri)
 
 
 @bp.post("/api/booth/rounds/<int:round_id>/ballots")
