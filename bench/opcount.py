@@ -2,8 +2,8 @@
 
 The counters wrap ``Point.__rmul__``, ``Point.__add__``/``__sub__`` and
 ``Point.decode`` (PyNaCl's operations), and the native verifier arithmetic of
-``crypto._dhgroup`` (``dh_msm_vartime`` and each output of ``dh_msm_many`` by
-shape, ``dh_sum`` by points summed),
+``crypto._dhgroup`` (each output of ``dh_msm_many`` by shape, ``dh_sum`` by
+points summed),
 for the duration of a ``with counting() as ops`` block, so a figure can be set
 against its op-count floor: the number of each operation times its own cost
 measured in the same run.
@@ -34,10 +34,6 @@ class _CountingLib:
     def __init__(self, lib: Any, ops: Counter[str]) -> None:
         self._lib = lib
         self._ops = ops
-
-    def dh_msm_vartime(self, out: Any, n: int, scalars: Any, points: Any, base: Any) -> int:
-        self._ops[msm_key(n, base != group._ffi.NULL)] += 1
-        return int(self._lib.dh_msm_vartime(out, n, scalars, points, base))
 
     def dh_msm_many(
         self, out: Any, n_points: int, points: Any, n_out: int, scalars: bytes, bases: Any

@@ -268,17 +268,7 @@ def msm_vartime(terms: Sequence[tuple[Scalar, Point]], base: Scalar | None = Non
     with a secret. Zero scalars and the identity are allowed (the result may be
     the identity).
     """
-    if not NATIVE or len(terms) > _MSM_MAX:
-        return _msm_reference(terms, base)
-    out = _ffi.new("unsigned char[32]")
-    scalars = b"".join([s._b for s, _ in terms])
-    points = b"".join([P._b for _, P in terms])
-    rc = _lib.dh_msm_vartime(
-        out, len(terms), scalars, points, _ffi.NULL if base is None else base._b
-    )
-    if rc != 0:  # pragma: no cover - Point and Scalar values always satisfy the preconditions
-        raise InvalidPoint("multi-scalar multiplication refused its input")
-    return Point(bytes(out))
+    return msm_vartime_many([P for _, P in terms], [([s for s, _ in terms], base)])[0]
 
 
 def msm_vartime_many(

@@ -64,6 +64,7 @@ __all__ = [
     "quorum",
     "recent_votes",
     "reference_contest",
+    "sitting_now",
     "sittings",
 ]
 
@@ -198,6 +199,21 @@ def open_round_of(db: Session, congress: Congress) -> Round | None:
     )
 
 
+def sitting_now(db: Session, congress_id: int) -> CongressSession | None:
+    """The session the presidium opened and has not closed (one at a time,
+    ``election.services.sittings``), if any."""
+    return db.scalar(
+        sa.select(CongressSession)
+        .where(
+            CongressSession.congress_id == congress_id,
+            CongressSession.opened_at.is_not(None),
+            CongressSession.closed_at.is_(None),
+        )
+        .order_by(CongressSession.number.desc())
+        .limit(1)
+    )
+
+
 def current_sitting(db: Session, congress: Congress) -> CongressSession | None:
     """The sitting in progress, as well as the record tells it.
 
@@ -209,16 +225,7 @@ def current_sitting(db: Session, congress: Congress) -> CongressSession | None:
     round_ = open_round_of(db, congress)
     if round_ is not None:
         return round_.session
-    ongoing = db.scalar(
-        sa.select(CongressSession)
-        .where(
-            CongressSession.congress_id == congress.id,
-            CongressSession.opened_at.is_not(None),
-            CongressSession.closed_at.is_(None),
-        )
-        .order_by(CongressSession.number.desc())
-        .limit(1)
-    )
+    ongoing = sitting_now(db, congress.id)
     if ongoing is not None:
         return ongoing
     latest = db.scalar(

@@ -54,6 +54,7 @@ __all__ = [
     "find_position",
     "get_congress",
     "profile_overrides",
+    "roster",
     "rules_contest",
     "single_congress",
 ]
@@ -102,6 +103,14 @@ def single_congress(db: Session, public_id: str | None = None) -> Congress:
     if len(congresses) > 1:
         raise InvalidInput("there are several congresses: name one (--congress PUBLIC_ID)")
     return congresses[0]
+
+
+def roster(db: Session, congress: Congress) -> list[Member]:
+    """Everyone on the congress's roster, in code order (the pickers of the operators'
+    forms)."""
+    return list(
+        db.scalars(sa.select(Member).where(Member.congress_id == congress.id).order_by(Member.code))
+    )
 
 
 def find_body(db: Session, congress: Congress, code: str) -> Body:

@@ -22,19 +22,17 @@ from election.models import (
     BodyMember,
     CongressKind,
     CongressSession,
-    Contest,
     CredentialReview,
     CredentialStatus,
     DelegateKind,
     DelegateReplacement,
     Member,
     Role,
-    Round,
-    RoundState,
     SessionKind,
     VotingCredential,
 )
 from election.services import events
+from election.services.agenda import open_round_of
 from election.services.base import Actor, require_role, service
 from election.services.eligibility import has_voting_right
 
@@ -348,12 +346,7 @@ def replace_delegate(
         raise Conflict(f"{alternate.code} already sits in another delegate's place")
     if active_credential(db, official) is not None:
         raise InvalidState(f"{official.code} still holds an active credential: revoke it first")
-    open_round = db.scalar(
-        sa.select(Round.id)
-        .join(Contest, Contest.id == Round.contest_id)
-        .where(Round.state == RoundState.OPEN, Contest.congress_id == congress.id)
-    )
-    if open_round is not None:
+    if open_round_of(db, congress) is not None:
         raise InvalidState("a round is open: replace a delegate between rounds")
     replacement = DelegateReplacement(
         congress_id=congress.id,

@@ -38,6 +38,8 @@ from election.models import (
     Contest,
     CredentialReview,
     CredentialStatus,
+    DelegateKind,
+    DelegateReplacement,
     Member,
     Role,
     SessionKind,
@@ -45,7 +47,7 @@ from election.models import (
 )
 from election.services import eligibility
 from election.services.base import Actor, require_role, service
-from election.services.congress import congress_profile
+from election.services.congress import congress_profile, roster
 from election.services.credentials import review_member
 
 __all__ = [
@@ -60,6 +62,8 @@ __all__ = [
     "matches",
     "party_cells",
     "recognise_pending",
+    "replacement_options",
+    "replacements",
     "roster_rows",
     "sitting_summary",
 ]
@@ -354,3 +358,29 @@ def recognise_pending(
     for row in rows:
         review_member(db, actor, row.member, recognised=True, now=now)
     return len(rows)
+
+
+def replacement_options(db: Session, congress: Congress) -> tuple[list[Member], list[Member]]:
+    """Who a replacement may name (R-DELEG-1): the official delegates still in their seat and
+    the alternates not yet seated, each in code order. Whether one may be made now is
+    ``credentials.replace_delegate``'s to say."""
+    officials: list[Member] = []
+    alternates: list[Member] = []
+    for m in roster(db, congress):
+        if m.delegate_kind is DelegateKind.ALTERNATE:
+            if m.seated_for is None:
+                alternates.append(m)
+        elif m.delegate_kind is not None and m.replaced_by is None:
+            officials.append(m)
+    return officials, alternates
+
+
+def replacements(db: Session, congress: Congress) -> list[DelegateReplacement]:
+    """The congress's replacements, in the order they were recorded."""
+    return list(
+        db.scalars(
+            sa.select(DelegateReplacement)
+            .where(DelegateReplacement.congress_id == congress.id)
+            .order_by(DelegateReplacement.id)
+        )
+    )

@@ -95,6 +95,7 @@ __all__ = [
     "round_id_of",
     "round_record",
     "served_code",
+    "served_code_changes",
 ]
 
 #: The files whose Subresource-Integrity hashes a round manifest carries: the code that runs
@@ -111,6 +112,14 @@ class ExportError(InvalidState):
 
 
 # ------------------------------------------------------------------------------- served code
+
+
+def served_code_changes(manifest: dict[str, Any] | None) -> list[str]:
+    """The files whose served bytes now differ from the hashes a round manifest recorded
+    when the round opened (``code``; ATTACKS.md T-11), in name order."""
+    recorded = (manifest or {}).get("code") or {}
+    served = served_code()
+    return sorted(name for name, sri in recorded.items() if served.get(name) != sri)
 
 
 def served_code(path: Path = ASSET_MANIFEST) -> dict[str, str]:

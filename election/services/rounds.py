@@ -99,6 +99,7 @@ __all__ = [
     "base_from_json",
     "close_round",
     "create_further_round",
+    "needs_release_decision",
     "open_round",
     "record_decryption",
     "record_tally",
@@ -665,6 +666,11 @@ SMALL_GROUP_MIN_BALLOTS = 5
 RELEASE_REASON_MIN, RELEASE_REASON_MAX = 10, 500
 
 
+def needs_release_decision(cast_ballots: int, min_ballots: int) -> bool:
+    """ATTACKS.md T-9.c: so few ballots that announcing needs a recorded decision."""
+    return cast_ballots < min_ballots
+
+
 @service
 def announce_result(
     db: Session,
@@ -687,7 +693,7 @@ def announce_result(
     if result is None:  # pragma: no cover - the CHECKs and record_decryption make one
         raise InvalidState("the round has no result to announce")
     payload: dict[str, Any] = {"outcome": result.outcome.value}
-    if result.cast_ballots < min_ballots:
+    if needs_release_decision(result.cast_ballots, min_ballots):
         reason = (release_reason or "").strip()
         if not reason:
             raise ReleaseNeedsDecision(result.cast_ballots, min_ballots)

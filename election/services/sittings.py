@@ -12,26 +12,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from election.errors import InvalidInput, InvalidState
-from election.models import CongressSession, Role, Round, RoundState
+from election.models import CongressSession, Role
 from election.services import events
+from election.services.agenda import open_round_of, sitting_now
 from election.services.base import Actor, require_role, service
 
-__all__ = ["close_session", "open_session", "sitting_now"]
-
-
-def sitting_now(db: Session, congress_id: int) -> CongressSession | None:
-    """The session opened and not yet closed, if any."""
-    return db.scalar(
-        sa.select(CongressSession).where(
-            CongressSession.congress_id == congress_id,
-            CongressSession.opened_at.is_not(None),
-            CongressSession.closed_at.is_(None),
-        )
-    )
+__all__ = ["close_session", "open_session"]
 
 
 @service
@@ -73,12 +62,8 @@ def close_session(
         raise InvalidState(f"session {sitting.number} has already closed")
     if now < sitting.opened_at:
         raise InvalidInput("a session cannot close before it opened")
-    voting = db.scalar(
-        sa.select(Round.number).where(
-            Round.session_id == sitting.id, Round.state == RoundState.OPEN
-        )
-    )
-    if voting is not None:
+    voting = open_round_of(db, sitting.congress)
+    if voting is not None and voting.session_id == sitting.id:
         raise InvalidState(
             f"a round is still open in session {sitting.number}: end the voting first"
         )

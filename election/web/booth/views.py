@@ -130,7 +130,7 @@ def session() -> ResponseReturnValue:
         return jsonify(error="no_open_round", message=str(e)), 404
     except BallotRejected as e:
         return _refusal(e)
-    changed = _code_changed(round_)
+    changed = export.served_code_changes(round_.manifest)
     if changed:
         # ATTACKS.md T-11: the code a booth would run is not the code the round recorded when
         # it opened. No delegate starts on it; the operators must restore the build.
@@ -148,14 +148,6 @@ def session() -> ResponseReturnValue:
         round_hash=(round_.round_hash or b"").hex(),
         manifest=round_.manifest,
     )
-
-
-def _code_changed(round_: Round) -> list[str]:
-    """The files whose served bytes differ from the hashes the open round recorded in its
-    manifest (``code``: the booth's bundles and stylesheet, export.SERVED_BUNDLES)."""
-    recorded = (round_.manifest or {}).get("code") or {}
-    served = export.served_code()
-    return sorted(name for name, sri in recorded.items() if served.get(name) != sri)
 
 
 @bp.post("/api/booth/rounds/<int:round_id>/ballots")

@@ -566,14 +566,15 @@ def result(round_id: int) -> str:
     round_ = _round(round_id)
     if round_.result is None or not (_released(round_) or _can_read_early()):
         abort(404)
+    minimum = current_app.config["SMALL_GROUP_MIN_BALLOTS"]
     return render_template(
         "counting/result.html",
         view=tally.result_view(round_),
         released=_released(round_),
         action_form=ActionForm(),
         announce_form=AnnounceForm(),
-        # ATTACKS.md T-9.c: so few ballots that release needs a recorded decision.
-        small_group_minimum=current_app.config["SMALL_GROUP_MIN_BALLOTS"],
+        small_group_minimum=minimum,
+        needs_decision=rounds.needs_release_decision(round_.result.cast_ballots, minimum),
         is_counting=current_user.is_authenticated and current_user.has_any(Role.COUNTING),
         is_presidium=current_user.is_authenticated and current_user.has_any(Role.PRESIDIUM),
     )

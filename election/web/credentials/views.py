@@ -22,7 +22,6 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -54,8 +53,6 @@ from election.models import (
     Congress,
     CongressKind,
     CongressSession,
-    DelegateKind,
-    DelegateReplacement,
     Member,
     Role,
     SessionKind,
@@ -194,32 +191,21 @@ def review() -> str:
 
 
 def _replacement_choices(form: ReplacementForm, congress: Congress) -> None:
-    people = get_session().scalars(
-        sa.select(Member).where(Member.congress_id == congress.id).order_by(Member.code)
-    )
-    officials, alternates = [], []
-    for m in people:
-        if m.delegate_kind is DelegateKind.ALTERNATE:
-            if m.seated_for is None:
-                alternates.append((m.id, f"{m.full_name} ({m.code})"))
-        elif m.delegate_kind is not None and m.replaced_by is None:
-            officials.append((m.id, f"{m.full_name} ({m.code})"))
-    form.official.choices = [SelectChoice(v, t) for v, t in officials]
-    form.alternate.choices = [SelectChoice(v, t) for v, t in alternates]
+    officials, alternates = desk_service.replacement_options(get_session(), congress)
+    form.official.choices = [SelectChoice(m.id, f"{m.full_name} ({m.code})") for m in officials]
+    form.alternate.choices = [SelectChoice(m.id, f"{m.full_name} ({m.code})") for m in alternates]
 
 
-def _replacements(congress: Congress, form: ReplacementForm | None = None) -> dict[str, Any]:
+def _replacements(congress: Congress) -> dict[str, Any]:
     """The replacement panel of a delegates' congress: those made and the form."""
     if congress.kind is not CongressKind.DELEGATES:
         return {"replacement_form": None, "replacements": []}
-    form = form or ReplacementForm(prefix="rp")
+    form = ReplacementForm(prefix="rp")
     _replacement_choices(form, congress)
-    made = get_session().scalars(
-        sa.select(DelegateReplacement)
-        .where(DelegateReplacement.congress_id == congress.id)
-        .order_by(DelegateReplacement.id)
-    )
-    return {"replacement_form": form, "replacements": list(made)}
+    return {
+        "replacement_form": form,
+        "replacements": desk_service.replacements(get_session(), congress),
+    }
 
 
 @bp.post("/credentials/replacements")

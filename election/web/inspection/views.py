@@ -55,6 +55,7 @@ from election.models import (
     VerificationRun,
 )
 from election.services import audit, checkpoints, inspection
+from election.services.congress import roster
 from election.services.serverkey import public_key_bytes
 from election.verifier.messages import message, title, unit_text
 from election.web.access import acting_actor, allow, current_congress
@@ -385,9 +386,7 @@ def _case_form(congress: Congress) -> CaseForm:
     form.category.choices = [
         SelectChoice(c.value, str(texts.CATEGORIES[c.value])) for c in CaseCategory
     ]
-    members = db.scalars(
-        sa.select(Member).where(Member.congress_id == congress.id).order_by(Member.code)
-    ).all()
+    members = roster(db, congress)
     form.member.choices = [SelectChoice(0, _("— Không nêu tên người cụ thể —"))] + [
         SelectChoice(m.id, f"{m.full_name} ({m.code})") for m in members
     ]

@@ -39,7 +39,7 @@ from election.models import (
 )
 from election.services import agenda, candidates, hall, open_votes, rounds, sittings
 from election.services.candidates import standing_nominations
-from election.services.congress import congress_profile
+from election.services.congress import congress_profile, roster
 from election.web.access import acting_actor, allow, current_congress
 from election.web.labels import describe_error, label
 from election.web.presidium.forms import (
@@ -324,21 +324,11 @@ def _list_open(contest: Contest) -> bool:
     return all(r.number == 1 and r.state is RoundState.DRAFT for r in contest.rounds)
 
 
-def _roster(congress: Congress) -> list[Member]:
-    return list(
-        get_session().scalars(
-            sa.select(Member)
-            .where(Member.congress_id == congress.id)
-            .order_by(Member.given_name, Member.family_name, Member.middle_name, Member.id)
-        )
-    )
-
-
 def _fill_nomination(form: NominationForm, contest: Contest) -> None:
     taken = {n.member_id for n in contest_nominations(contest)}
-    people = _roster(contest.congress)
+    people = roster(get_session(), contest.congress)
     form.member.choices = [
-        SelectChoice(m.id, f"{m.full_name} ({m.birth_year})") for m in people if m.id not in taken
+        SelectChoice(m.id, f"{m.full_name} ({m.code})") for m in people if m.id not in taken
     ]
     form.nominator.choices = [SelectChoice(0, "—")] + [
         SelectChoice(m.id, m.full_name) for m in people
