@@ -238,6 +238,9 @@ def test_a_member_runs_the_ceremony_decrypts_and_signs_in_the_browser(
             == 1
         ),
     )
+    # The page reloads itself once the signature is kept: wait for that reload to finish before
+    # navigating, or the two navigations race.
+    expect(page.locator("td", has_text="Đã ký, chữ ký hợp lệ")).to_be_visible(timeout=30_000)
     page.goto(f"{base}/counting/rounds/{round_id}/minutes")
     assert "Đã ký, chữ ký hợp lệ" in page.content()
     shoot(page, "4-minutes")
