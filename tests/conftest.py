@@ -29,9 +29,16 @@ from argon2 import PasswordHasher
 from argon2.profiles import CHEAPEST
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from hypothesis import settings
 from sqlalchemy.orm import Session
 
 from election import create_app
+
+# Hypothesis: no per-example deadline. This 2-core machine's speed drifts by up to 2x within
+# minutes, and a deadline would turn that drift into failures that say nothing about the
+# code; the example counts stay as each test sets them.
+settings.register_profile("dhvote", deadline=None)
+settings.load_profile("dhvote")
 
 #: A secret for tests: long enough for the production check, obviously not a real one.
 TEST_SECRET_KEY = "test-secret-key-not-for-production-0123456789"
