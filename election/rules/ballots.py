@@ -24,6 +24,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Literal
 
 from election.rules.errors import BallotInvalid, RulesError
+from election.rules.values import is_whole
 
 if TYPE_CHECKING:
     from election.rules.profiles import Profile
@@ -57,7 +58,7 @@ class BallotForm:
         n, k = len(self.candidates), self.seats
         if n == 0 or len(set(self.candidates)) != n or not all(self.candidates):
             raise ValueError("a ballot lists at least one candidate, each once, by a non-empty id")
-        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        if not is_whole(k, low=1):
             raise ValueError(f"seats must be a positive integer, got {k!r}")
         if self.kind == "cross_out" and not n > k:
             raise ValueError("the cross-out form is for lists with a surplus (R-BALLOT-2)")

@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date, timedelta
 
+from election.rules.values import is_whole
+
 __all__ = [
     "add_working_days",
     "complaint_deadline",
@@ -33,7 +35,7 @@ def add_working_days(start: date, days: int, holidays: Collection[date] = ()) ->
 
     Working days are Monday to Friday except ``holidays``. ``days == 0`` gives ``start``.
     """
-    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+    if not is_whole(days, low=0):
         raise ValueError(f"a number of working days is a non-negative integer, got {days!r}")
     current = start
     counted = 0
@@ -59,7 +61,7 @@ def cutoff_start(opens_on: date, cutoff_days: int | None) -> date | None:
     without a cut-off."""
     if cutoff_days is None:
         return None
-    if isinstance(cutoff_days, bool) or not isinstance(cutoff_days, int) or cutoff_days < 0:
+    if not is_whole(cutoff_days, low=0):
         raise ValueError(f"a cut-off is a non-negative number of days, got {cutoff_days!r}")
     return opens_on - timedelta(days=cutoff_days)
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from election.rules.values import is_whole
+
 __all__ = ["Assembly", "Contest", "Post"]
 
 
@@ -73,7 +75,7 @@ class Contest:
     def __post_init__(self) -> None:
         if not self.contest_id:
             raise ValueError("a contest needs a contest_id")
-        if isinstance(self.seats, bool) or not isinstance(self.seats, int) or self.seats < 1:
+        if not is_whole(self.seats, low=1):
             raise ValueError(f"seats must be a positive integer, got {self.seats!r}")
         post, assembly = Post(self.post), Assembly(self.assembly)
         if self.direct:

@@ -22,6 +22,7 @@ from election.rules.ballots import (
     read_ballot,
 )
 from election.rules.errors import BallotInvalid, RulesError, TallyError, VoteMustBeRepeated
+from election.rules.values import is_whole
 
 if TYPE_CHECKING:
     from election.rules.profiles import Profile
@@ -66,7 +67,7 @@ def check_tally(tally: Tally, profile: Profile, *, present_entitled: int) -> Non
     form = tally.form
     counts = [tally.issued, tally.cast, tally.valid, *tally.invalid.values()]
     counts += [*tally.votes.values(), *tally.disagree.values()]
-    if any(isinstance(c, bool) or not isinstance(c, int) or c < 0 for c in counts):
+    if any(not is_whole(c, low=0) for c in counts):
         raise TallyError("every count is a non-negative integer", rule_id="R-COUNT-3")
     if tally.valid + tally.invalid_total != tally.cast:
         raise TallyError(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from election.rules.contests import Assembly, Contest, Post
 from election.rules.errors import ChainError
 from election.rules.profiles import AlternateOrder
+from election.rules.values import is_whole
 
 if TYPE_CHECKING:
     from election.rules.profiles import Profile
@@ -39,7 +40,7 @@ class DelegateAllocation:
 
     def __post_init__(self) -> None:
         for value in (self.official, self.alternate):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            if not is_whole(value, low=0):
                 raise ValueError("allocations are non-negative integers")
         if self.official < 1:
             raise ValueError("the allocation has at least one official delegate")

@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from election.rules.contests import Assembly
+from election.rules.values import is_whole
 
 if TYPE_CHECKING:
     from election.rules.profiles import Profile
@@ -169,7 +170,7 @@ class MajorityBase:
     def __post_init__(self) -> None:
         for name in ("convened", "present_at_vote", "non_voting_present"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            if not is_whole(value, low=0):
                 raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
         reasons = [item.reason for item in self.exclusions]
         if len(set(reasons)) != len(reasons) or any(item.count == 0 for item in self.exclusions):

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
 
+from election.rules.values import is_whole
+
 __all__ = [
     "PercentDisplay",
     "Rounding",
@@ -39,7 +41,7 @@ class PercentDisplay:
 
     def __post_init__(self) -> None:
         Rounding(self.rounding)
-        if isinstance(self.decimals, bool) or not isinstance(self.decimals, int):
+        if not is_whole(self.decimals):
             raise TypeError("decimals must be an integer")
         if not 0 <= self.decimals <= 6:
             raise ValueError(f"decimals must be between 0 and 6, got {self.decimals}")
@@ -47,9 +49,9 @@ class PercentDisplay:
 
 def percent_of_base(votes: int, n: int) -> Fraction:
     """``100 * votes / n`` exactly, ``n`` being the majority base N (R-RESULT-9)."""
-    if isinstance(votes, bool) or not isinstance(votes, int) or votes < 0:
+    if not is_whole(votes, low=0):
         raise ValueError(f"votes must be a non-negative integer, got {votes!r}")
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+    if not is_whole(n, low=1):
         raise ValueError(f"the base must be a positive integer, got {n!r}")
     return Fraction(100 * votes, n)
 

@@ -28,6 +28,7 @@ from election.rules.errors import ProfileError
 from election.rules.majority import COMMITTEE_SESSION_REASONS, ExclusionReason
 from election.rules.methods import Matter
 from election.rules.percent import PercentDisplay, Rounding
+from election.rules.values import is_whole
 
 __all__ = [
     "PROFILE_IDS",
@@ -238,7 +239,7 @@ class _Table:
 
     def integer(self, key: str, low: int, high: int) -> int:
         value = self._get(key)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        if not is_whole(value, low=low, high=high):
             raise self._fail(key, f"an integer from {low} to {high}", value)
         return value
 

@@ -12,6 +12,7 @@ import math
 from typing import TYPE_CHECKING
 
 from election.rules.errors import QuorumNotMet
+from election.rules.values import is_whole
 
 if TYPE_CHECKING:
     from election.rules.majority import MajorityBase
@@ -30,7 +31,7 @@ def check_quorum(present: int, base: MajorityBase, profile: Profile) -> None:
 
     R-QUORUM-1: with the default 2/3, 54 present of N = 82 fails (162 < 164) and 55 passes.
     """
-    if isinstance(present, bool) or not isinstance(present, int) or not 0 <= present <= base.n:
+    if not is_whole(present, low=0, high=base.n):
         raise ValueError(f"present must be an integer from 0 to N = {base.n}, got {present!r}")
     fraction = profile.majority.quorum_fraction
     if present * fraction.denominator < fraction.numerator * base.n:

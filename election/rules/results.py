@@ -35,6 +35,7 @@ from election.rules.errors import (
 )
 from election.rules.majority import MajorityBase, has_majority
 from election.rules.percent import format_percent, percent_of_base
+from election.rules.values import is_whole
 
 if TYPE_CHECKING:
     from election.rules.profiles import Profile
@@ -108,7 +109,7 @@ class OpenVoteDecision:
         if not self.record_id:
             raise ValueError("a decision must point at its record (record_id)")
         counts = (self.agree, self.disagree, self.abstain)
-        if any(isinstance(c, bool) or not isinstance(c, int) or c < 0 for c in counts):
+        if any(not is_whole(c, low=0) for c in counts):
             raise ValueError("vote counts are non-negative integers")
 
 

@@ -45,6 +45,7 @@ from election.models import (
     SessionKind,
     Withdrawal,
 )
+from election.rules.values import is_whole
 from election.services import events, inspection
 from election.services.base import Actor, require_role, service
 from election.services.congress import congress_profile, rules_contest
@@ -211,7 +212,7 @@ def record_opinion_ballot(
     if nomination.source is CandidateSource.OFFICIAL:
         raise InvalidInput("names on the convening committee's list need no opinion ballot")
     for value in (agree, attending):
-        if isinstance(value, bool) or not isinstance(value, int):
+        if not is_whole(value):
             raise InvalidInput("opinion-ballot counts are integers")
     if attending < 1 or not 0 <= agree <= attending:
         raise InvalidInput(f"impossible opinion-ballot count: {agree} of {attending}")
@@ -263,7 +264,7 @@ def record_open_vote(
     counts = {"present": present, "agree": agree, "disagree": disagree, "abstain": abstain}
     counts["base_n"] = base_n
     for name, value in counts.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        if not is_whole(value, low=0):
             raise InvalidInput(f"{name} must be a non-negative integer, got {value!r}")
     if present < 1 or base_n < 1:
         raise InvalidInput("an open vote needs someone present and a positive base N")

@@ -50,6 +50,7 @@ from sqlalchemy.orm import Session
 from crypto import EncodingError, parse_json
 from election.errors import InvalidState
 from election.models import CheckpointKind, Congress, Event, EventCheckpoint, Role
+from election.rules.values import is_whole
 from election.services import events
 from election.services.base import Actor, require_role, service
 from election.services.serverkey import public_key_bytes
@@ -82,7 +83,7 @@ DEFAULT_INTERVAL = 50
 
 def checkpoint_message(seq: int, head: bytes) -> bytes:
     """The bytes a checkpoint signs (module docstring)."""
-    if isinstance(seq, bool) or not isinstance(seq, int) or not 0 < seq < 2**63:
+    if not is_whole(seq, low=1, high=2**63 - 1):
         raise ValueError(f"a checkpoint's sequence number is a positive integer, got {seq!r}")
     if not isinstance(head, bytes) or len(head) != len(events.GENESIS_HASH):
         raise ValueError("a checkpoint's head is a 32-byte entry hash")
@@ -119,7 +120,7 @@ class Signer:
     _key: Ed25519PrivateKey | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        if isinstance(self.interval, bool) or not isinstance(self.interval, int):
+        if not is_whole(self.interval):
             raise TypeError("the checkpoint interval is an integer")
         if self.interval < 1:
             raise ValueError("the checkpoint interval is at least 1")
@@ -400,7 +401,7 @@ _CHECKPOINT_COLUMNS = (EventCheckpoint.seq, EventCheckpoint.head, EventCheckpoin
 
 
 def _checkpoint(r: Any) -> _Checkpoint:
-    if isinstance(r.seq, bool) or not isinstance(r.seq, int):
+    if not is_whole(r.seq):
         raise TypeError(f"checkpoint number {r.seq!r}")
     return _Checkpoint(r.seq, bytes(r.head or b""), bytes(r.signature or b""))
 

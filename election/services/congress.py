@@ -35,6 +35,7 @@ from election.models import (
     RulesProfileId,
     SessionKind,
 )
+from election.rules.values import is_whole
 from election.services import events
 from election.services.base import Actor, require_role, service
 
@@ -230,7 +231,7 @@ def create_congress(
         raise InvalidInput(
             f"congress id {public_id!r}: use lower-case ASCII letters, digits, '.', '-', '_'"
         )
-    if isinstance(ordinal, bool) or not isinstance(ordinal, int) or ordinal < 1:
+    if not is_whole(ordinal, low=1):
         raise InvalidInput(f"the congress ordinal must be a positive integer, got {ordinal!r}")
     try:
         kind, rules_profile = CongressKind(kind), RulesProfileId(rules_profile)
@@ -378,7 +379,7 @@ def add_session(
         raise InvalidInput("a committee session names its body; a plenary session does not")
     if body is not None and body.congress_id != congress.id:
         raise InvalidInput(f"body {body.code} belongs to another congress")
-    if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+    if not is_whole(number, low=1):
         raise InvalidInput(f"session number must be a positive integer, got {number!r}")
     taken = db.scalar(
         sa.select(CongressSession.id).where(
@@ -430,7 +431,7 @@ def add_position(
         post, body_role = Post(post), BodyRole(body_role)
     except ValueError as e:
         raise InvalidInput(str(e)) from e
-    if isinstance(seats, bool) or not isinstance(seats, int) or seats < 1:
+    if not is_whole(seats, low=1):
         raise InvalidInput(f"seats must be a positive integer, got {seats!r}")
     for other in (body, chosen_from):
         if other is not None and other.congress_id != congress.id:
@@ -502,7 +503,7 @@ def add_contest(
     for other in (electorate, list_owner):
         if other is not None and other.congress_id != congress.id:
             raise InvalidInput(f"body {other.code} belongs to another congress")
-    if isinstance(agenda_order, bool) or not isinstance(agenda_order, int) or agenda_order < 1:
+    if not is_whole(agenda_order, low=1):
         raise InvalidInput(f"agenda order must be a positive integer, got {agenda_order!r}")
     if list_owner is None and electorate is None:
         list_owner = db.scalar(

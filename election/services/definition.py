@@ -29,6 +29,7 @@ from election.models import (
     Member,
     SessionKind,
 )
+from election.rules.values import is_whole
 from election.services import candidates, roster
 from election.services import congress as setup
 from election.services.base import Actor, service
@@ -87,7 +88,7 @@ class _Reader:
 
     def integer(self, key: str, default: Any = ...) -> Any:
         value = self.get(key, default)
-        if value is not default and (isinstance(value, bool) or not isinstance(value, int)):
+        if value is not default and not is_whole(value):
             raise self._fail(key, "an integer")
         return value
 

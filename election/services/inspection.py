@@ -55,6 +55,7 @@ from election.rules.complaints import (
     held_until_after_congress,
     is_late,
 )
+from election.rules.values import is_whole
 from election.services import events
 from election.services.base import Actor, require_role, service
 
@@ -202,7 +203,7 @@ def record_case(
     period = period or ComplaintPeriod()
     if not isinstance(subject, str) or not subject.strip():
         raise InvalidInput("a case states what it is about")
-    if isinstance(signers, bool) or not isinstance(signers, int) or signers < 0:
+    if not is_whole(signers, low=0):
         raise InvalidInput("signers is a non-negative integer")
     for name, value in (
         ("anonymous", anonymous),

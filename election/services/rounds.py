@@ -72,6 +72,7 @@ from election.models import (
     RoundState,
     TallyCounter,
 )
+from election.rules.values import is_whole
 from election.services import events
 from election.services.base import Actor, require_role, service
 from election.services.candidates import (
@@ -563,7 +564,7 @@ def record_decryption(
     ballots = counter_rows[0].ballots if counter_rows else 0
     if len(counts) != len(names):
         raise InvalidInput(f"the form has {len(names)} counters, the decryption {len(counts)}")
-    if any(isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= ballots for v in counts):
+    if any(not is_whole(v, low=0, high=ballots) for v in counts):
         raise InvalidInput(f"each decrypted counter is an integer from 0 to {ballots}")
     values = dict(zip(names, counts, strict=True))
     issued = round_.eligible_count or 0
