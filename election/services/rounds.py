@@ -74,6 +74,7 @@ from election.models import (
 )
 from election.rules.values import is_whole
 from election.services import events
+from election.services.ballotbox import _lock_round as lock_round
 from election.services.base import Actor, require_role, service
 from election.services.candidates import (
     check_list,
@@ -360,7 +361,15 @@ def open_round(db: Session, actor: Actor, round_: Round, *, now: datetime) -> Ro
 
 @service
 def close_round(db: Session, actor: Actor, round_: Round, *, now: datetime) -> Round:
-    """Close an open round: no ballot is accepted after this."""
+    """Close an open round: no ballot is accepted after this.
+
+    The close first takes the round's write lock, the one the ballot box holds while it
+    appends a ballot (ATTACKS.md T-18.c): a ballot being appended is finished first and
+    counted in the event's ``ballots``, and a cast reaching the lock afterwards is refused
+    (``round_not_open``, no receipt). Without it a close racing an append failed on SQLite
+    with "database is locked". A second close changes nothing (``IllegalTransition``).
+    """
+    round_ = lock_round(db, round_.id)
     _check_move(db, actor, round_, S.CLOSED)
     ballots = db.scalar(
         sa.select(sa.func.count()).select_from(BoardEntry).where(BoardEntry.round_id == round_.id)
