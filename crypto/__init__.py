@@ -8,6 +8,9 @@ hashing arithmetic underneath (``group``, ``hashing``, ``elgamal``, ``proofs``).
 """
 
 from crypto.ballot import (
+    TRACKING_GROUP,
+    TRACKING_GROUPS,
+    TRACKING_GROUPS_MAX,
     BallotSecrets,
     CiphertextBallot,
     RoundContext,
@@ -15,6 +18,7 @@ from crypto.ballot import (
     ballot_hash,
     encrypt_ballot,
     tracking_code,
+    tracking_codes,
     verify_audited,
     verify_ballot,
 )
@@ -140,7 +144,11 @@ __all__ = [
     "seal_share",
     "sign_receipt",
     "sum_ciphertexts",
+    "TRACKING_GROUP",
+    "TRACKING_GROUPS",
+    "TRACKING_GROUPS_MAX",
     "tracking_code",
+    "tracking_codes",
     "verify_audited",
     "verify_ballot",
     "verify_chain",

@@ -49,7 +49,11 @@ __all__ = [
     "audit_ballot",
     "ballot_hash",
     "encrypt_ballot",
+    "TRACKING_GROUP",
+    "TRACKING_GROUPS",
+    "TRACKING_GROUPS_MAX",
     "tracking_code",
+    "tracking_codes",
     "verify_audited",
     "verify_ballot",
 ]
@@ -158,11 +162,47 @@ def ballot_hash(ballot_json: dict[str, Any]) -> bytes:
     return hashlib.sha256(canonical_json(ballot_json)).digest()
 
 
-def tracking_code(h_B: bytes) -> str:
-    """The first 50 bits of ``h_B`` in Crockford base32, as ``XXXXX-XXXXX``."""
-    bits = int.from_bytes(h_B[:7], "big") >> 6  # 56 bits -> the first 50
-    chars = "".join(ALPHABET[(bits >> (5 * (9 - i))) & 31] for i in range(10))
-    return chars[:5] + "-" + chars[5:]
+#: A tracking code is shown in groups of five Crockford characters (25 bits each).
+TRACKING_GROUP = 5
+#: The groups of a tracking code: two (50 bits) unless another ballot of the round shares them.
+TRACKING_GROUPS = 2
+#: As many groups as ``h_B`` (SHA-256) holds: 10 groups, 250 bits.
+TRACKING_GROUPS_MAX = 256 // (5 * TRACKING_GROUP)
+
+
+def tracking_code(h_B: bytes, groups: int = TRACKING_GROUPS) -> str:
+    """The first ``25 * groups`` bits of ``h_B`` in Crockford base32, five characters a
+    group joined by ``-``: by default the 50 bits ``XXXXX-XXXXX``."""
+    if len(h_B) != 32:
+        raise ValueError("a ballot hash is 32 bytes")
+    if not TRACKING_GROUPS <= groups <= TRACKING_GROUPS_MAX:
+        raise ValueError(f"a tracking code has {TRACKING_GROUPS} to {TRACKING_GROUPS_MAX} groups")
+    n = groups * TRACKING_GROUP
+    bits = int.from_bytes(h_B, "big") >> (256 - 5 * n)
+    chars = "".join(ALPHABET[(bits >> (5 * (n - 1 - i))) & 31] for i in range(n))
+    return "-".join(chars[i : i + TRACKING_GROUP] for i in range(0, n, TRACKING_GROUP))
+
+
+def tracking_codes(hashes: Sequence[bytes]) -> list[str]:
+    """The code each ballot hash of a round is shown with: two groups, and one group more
+    for as long as another hash of ``hashes`` shares its code (ATTACKS.md T-8.c), so no
+    code shown is a prefix of another. Equal hashes (never on one board) keep equal codes."""
+    shown: list[str] = [""] * len(hashes)
+    pending = list(range(len(hashes)))
+    groups = TRACKING_GROUPS
+    while pending:
+        alike: dict[str, list[int]] = {}
+        for i in pending:
+            alike.setdefault(tracking_code(hashes[i], groups), []).append(i)
+        pending = []
+        for code, members in alike.items():
+            if len(members) == 1 or groups == TRACKING_GROUPS_MAX:
+                for i in members:
+                    shown[i] = code
+            else:
+                pending.extend(members)
+        groups += 1
+    return shown
 
 
 def _signing_message(unsigned: dict[str, Any]) -> bytes:

@@ -18,11 +18,13 @@ closing a round waits for the casts in flight.
 Resubmitting the same ballot returns the same receipt (a terminal that lost the answer
 can ask again); another ballot from the same credential is refused.
 
-No ballot content, credential or choice is logged here (ATTACKS.md T-7.d).
+A refusal as a duplicate is logged as an incident, naming the round only (ATTACKS.md T-3.a);
+no ballot content, credential or choice is logged here (ATTACKS.md T-7.d).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -38,10 +40,12 @@ from sqlalchemy.orm import Session
 import crypto
 from election.errors import DomainError
 from election.models import (
+    Attendance,
     AuditedBallot,
     BallotComponent,
     BoardEntry,
     CredentialStatus,
+    Member,
     Round,
     RoundEligibility,
     RoundState,
@@ -54,17 +58,22 @@ __all__ = [
     "open_round_for",
     "BallotRejected",
     "Check",
+    "AbsentBallot",
     "Receipt",
+    "Reconciliation",
     "board_entries",
     "cast_ballot",
     "challenge_ballot",
     "find_by_tracking_code",
+    "reconcile",
     "round_context",
     "turnout",
 ]
 
 #: The largest ballot accepted: a 500-name form is about 600 KB of JSON.
 MAX_BALLOT_BYTES = 2 * 1024 * 1024
+
+log = logging.getLogger(__name__)
 
 
 class Check(StrEnum):
@@ -247,6 +256,21 @@ def _duplicate_components(db: Session, round_id: int, components: list[bytes]) -
     return bool(found)
 
 
+def _clash(round_id: int, detail: str = "") -> BallotRejected:
+    """The refusal of a ballot repeating a ciphertext component, logged as an incident.
+
+    Honest terminals draw fresh randomness, so a repeat is a copied ballot or a terminal
+    reusing randomness (a clash attack, ATTACKS.md T-3.a). The log names the round only:
+    no ballot content, credential or choice (T-7.d).
+    """
+    log.warning(
+        "round %s: ballot refused as a duplicate: a ciphertext component repeats one "
+        "already on the board or among the audited ballots",
+        round_id,
+    )
+    return BallotRejected(Check.DUPLICATE, detail)
+
+
 def cast_ballot(
     db: Session,
     round_: Round,
@@ -271,9 +295,9 @@ def cast_ballot(
         raise BallotRejected(Check.ALREADY_VOTED)
     components = [ct.A.encode() for ct in ballot.ciphertexts]
     if len(set(components)) != len(components):
-        raise BallotRejected(Check.DUPLICATE, "hai bộ đếm có cùng thành phần")
+        raise _clash(round_.id, "hai bộ đếm có cùng thành phần")
     if _duplicate_components(db, round_.id, components):
-        raise BallotRejected(Check.DUPLICATE)
+        raise _clash(round_.id)
     _verify(round_, ballot)
 
     round_id, credential_id = round_.id, credential.id
@@ -294,7 +318,7 @@ def cast_ballot(
                 return receipt
             raise BallotRejected(Check.ALREADY_VOTED)
         if _duplicate_components(db, round_id, components):
-            raise BallotRejected(Check.DUPLICATE)
+            raise _clash(round_id)
         last = db.execute(
             sa.select(BoardEntry.position, BoardEntry.chain_hash)
             .where(BoardEntry.round_id == round_id)
@@ -339,8 +363,9 @@ def cast_ballot(
         )
         if winner is not None and winner.ballot_hash == h_B:
             return _receipt_of(winner)
-        check = Check.ALREADY_VOTED if winner is not None else Check.DUPLICATE
-        raise BallotRejected(check) from e
+        if winner is not None:
+            raise BallotRejected(Check.ALREADY_VOTED) from e
+        raise _clash(round_id) from e
     except BaseException:
         db.rollback()
         raise
@@ -373,7 +398,7 @@ def challenge_ballot(db: Session, round_: Round, audited: Any, *, now: datetime)
         locked = _lock_round(db, round_id)
         _check_open(locked, ballot)
         if _duplicate_components(db, round_id, components):
-            raise BallotRejected(Check.DUPLICATE)
+            raise _clash(round_id)
         posted = AuditedBallot(
             round_id=round_id,
             credential_id=credential_id,
@@ -407,19 +432,24 @@ def board_entries(db: Session, round_: Round) -> list[BoardEntry]:
     )
 
 
-def find_by_tracking_code(db: Session, round_: Round, code: str) -> BoardEntry | None:
-    """The board entry whose ballot hash has this tracking code (``XXXXX-XXXXX``).
+def find_by_tracking_code(db: Session, round_: Round, code: str) -> list[BoardEntry]:
+    """The board entries whose ballot hash starts with this tracking code, in board order.
 
-    A tracking code is 50 bits of the hash; the search compares the code of every entry of
-    the round (a round has at most a few thousand).
+    The code is read as typed on the receipt: case, spaces and dashes do not matter; it
+    has two or more groups of five characters. Two ballots of a round may share the 50
+    bits of a two-group code (ATTACKS.md T-8.c): then both are returned, and the board
+    shows each with the longer code that tells them apart (``crypto.tracking_codes``).
     """
-    wanted = code.strip().upper().replace(" ", "")
-    if len(wanted) == 10:
-        wanted = wanted[:5] + "-" + wanted[5:]
-    for entry in board_entries(db, round_):
-        if crypto.tracking_code(entry.ballot_hash) == wanted:
-            return entry
-    return None
+    wanted = "".join(code.split()).replace("-", "").upper()
+    size = crypto.TRACKING_GROUP
+    groups = len(wanted) // size
+    if len(wanted) % size or not crypto.TRACKING_GROUPS <= groups <= crypto.TRACKING_GROUPS_MAX:
+        return []
+    return [
+        entry
+        for entry in board_entries(db, round_)
+        if crypto.tracking_code(entry.ballot_hash, groups).replace("-", "") == wanted
+    ]
 
 
 def turnout(db: Session, round_: Round) -> tuple[int, int]:
@@ -428,6 +458,71 @@ def turnout(db: Session, round_: Round) -> tuple[int, int]:
         sa.select(sa.func.count()).select_from(BoardEntry).where(BoardEntry.round_id == round_.id)
     )
     return int(cast or 0), int(round_.eligible_count or 0)
+
+
+@dataclass(frozen=True)
+class AbsentBallot:
+    """A ballot on the board whose credential belongs to a delegate not recorded present."""
+
+    position: int
+    member_code: str
+    member_name: str
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """A round's board against the attendance register (ATTACKS.md T-4.d)."""
+
+    ballots: int
+    #: Delegates recorded present at the round's sitting whose credential is on the round's
+    #: eligible list.
+    present_with_credentials: int
+    #: In board order, the ballots of delegates not recorded present at the sitting.
+    absent: tuple[AbsentBallot, ...]
+
+    @property
+    def within_attendance(self) -> bool:
+        return self.ballots <= self.present_with_credentials
+
+    @property
+    def consistent(self) -> bool:
+        return self.within_attendance and not self.absent
+
+
+def reconcile(db: Session, round_: Round) -> Reconciliation:
+    """Reconcile the board of ``round_`` with the attendance register as it stands now.
+
+    The eligible list froze with the checked-in delegates when the round opened; a delegate
+    recorded absent afterwards (a correction, or one who left the hall) keeps a credential
+    that still votes. This report counts the ballots against the delegates present with a
+    credential and names every ballot cast with an absent delegate's credential, for the
+    inspection commission. It reads only.
+    """
+    present = set(
+        db.scalars(
+            sa.select(Attendance.member_id).where(
+                Attendance.session_id == round_.session_id, Attendance.present.is_(True)
+            )
+        )
+    )
+    eligible = set(
+        db.scalars(
+            sa.select(VotingCredential.member_id)
+            .join(RoundEligibility, RoundEligibility.credential_id == VotingCredential.id)
+            .where(RoundEligibility.round_id == round_.id)
+        )
+    )
+    rows = db.execute(
+        sa.select(BoardEntry.position, Member.id, Member.code, Member.full_name)
+        .join(VotingCredential, VotingCredential.id == BoardEntry.credential_id)
+        .join(Member, Member.id == VotingCredential.member_id)
+        .where(BoardEntry.round_id == round_.id)
+        .order_by(BoardEntry.position)
+    ).all()
+    absent = tuple(
+        AbsentBallot(row.position, row.code, row.full_name) for row in rows if row.id not in present
+    )
+    return Reconciliation(len(rows), len(present & eligible), absent)
 
 
 def open_round_for(db: Session, congress_id: int, credential_hex: Any) -> Round:

@@ -6,6 +6,7 @@ Ballots here are real: encrypted, proven and signed by ``crypto`` with the voter
 from __future__ import annotations
 
 import hashlib
+import logging
 import shutil
 import threading
 from collections import Counter
@@ -20,7 +21,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.orm import Session
 
 import crypto
-from election.models import BallotComponent, BoardEntry, BodyKind, Round, RoundState
+from election.models import (
+    BallotComponent,
+    BoardEntry,
+    BodyKind,
+    Round,
+    RoundState,
+    VotingCredential,
+)
 from election.services import ballotbox, candidates, credentials, rounds
 from election.services.ballotbox import BallotRejected, Check
 from election.services.base import SYSTEM
@@ -148,6 +156,7 @@ def test_resubmitting_the_same_ballot_returns_the_same_receipt(box: Box) -> None
 
 
 def test_a_second_ballot_from_the_same_credential_is_refused(box: Box) -> None:
+    # T-17.c: one credential, one ballot on the board, so one ballot in the tally.
     box.cast(box.ballot(0))
     with rejected(Check.ALREADY_VOTED):
         box.cast(box.ballot(0, kept=(1,)))
@@ -287,9 +296,17 @@ def test_a_lying_audit_is_refused(box: Box) -> None:
 
 def test_tracking_code_lookup(box: Box) -> None:
     receipt = box.cast(box.ballot(2))
-    entry = ballotbox.find_by_tracking_code(box.db, box.round, receipt.tracking_code.lower())
-    assert entry is not None and entry.position == 1
-    assert ballotbox.find_by_tracking_code(box.db, box.round, "00000-00000") is None
+    [entry] = ballotbox.find_by_tracking_code(box.db, box.round, receipt.tracking_code.lower())
+    assert entry.position == 1
+    # As typed from the receipt: without the dash, with spaces; or longer than two groups.
+    code = receipt.tracking_code
+    assert ballotbox.find_by_tracking_code(box.db, box.round, f" {code[:5]} {code[6:]} ") == [entry]
+    longer = crypto.tracking_code(entry.ballot_hash, 4)
+    assert ballotbox.find_by_tracking_code(box.db, box.round, longer) == [entry]
+    assert ballotbox.find_by_tracking_code(box.db, box.round, "00000-00000") == []
+    # Not a code: one group, a broken group, too long.
+    for bad in ("", code[:5], code + "-AB", "-".join([code] * 6)):
+        assert ballotbox.find_by_tracking_code(box.db, box.round, bad) == []
 
 
 @pytest.fixture(params=_database_params())
@@ -314,7 +331,7 @@ def test_concurrent_casts_by_one_credential_accept_exactly_one(
     committed_engine: sa.Engine,
 ) -> None:
     # Issue 5, test (a): 100 different ballots from one credential, sent at once by 10
-    # threads with their own connections.
+    # threads with their own connections. T-17.c: exactly one of them reaches the board.
     engine = committed_engine
     setup = Session(engine, expire_on_commit=False)
     box = open_box(setup)
@@ -350,3 +367,116 @@ def test_concurrent_casts_by_one_credential_accept_exactly_one(
     assert box.board_size() == 1
     assert box.round.state is RoundState.OPEN
     setup.close()
+
+
+def test_a_terminal_reusing_randomness_is_caught_and_logged(
+    box: Box, caplog: pytest.LogCaptureFixture
+) -> None:
+    """T-3.a: two delegates with identical choices, and a terminal that forces the same
+    randomness for both (the test seam ``_encrypt_ballot``): the second ballot would be the
+    first one's twin on the board, so the ballot box refuses it and logs the incident."""
+    from crypto import _testing
+    from crypto.ballot import _encrypt_ballot
+
+    counters = [1, 1, 0, 0, 0]
+
+    def forced(voter: int) -> crypto.CiphertextBallot:
+        rand = _testing.test_rand("one terminal, one seed")
+        nonce = _testing.test_bytes(f"nonce {voter}", 16)
+        ballot, _ = _encrypt_ballot(box.ctx, counters, box.signers[voter], rand, nonce)  # type: ignore[arg-type]
+        return ballot
+
+    first, second = forced(0), forced(1)
+    # Different delegates, so different proofs, signatures and hashes; the same ciphertexts.
+    assert first.hash() != second.hash()
+    assert first.ciphertexts == second.ciphertexts
+    box.cast(first)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="election.services.ballotbox"):
+        with rejected(Check.DUPLICATE):
+            box.cast(second)
+    assert box.board_size() == 1
+    incidents = [r for r in caplog.records if r.name == "election.services.ballotbox"]
+    assert len(incidents) == 1 and incidents[0].levelno == logging.WARNING
+    message = incidents[0].getMessage()
+    assert f"round {box.round.id}" in message and "duplicate" in message
+    # The incident names the round, not the delegate or the ballot (T-7.d).
+    for secret in (box.signers[1].public.hex(), second.ciphertexts[0].A.encode().hex()):
+        assert secret not in message
+    # The delegate is not locked out: a ballot with fresh randomness is accepted.
+    box.cast(box.ballot(1, kept=(0, 1)))
+    assert box.board_size() == 2
+
+
+def test_a_ballot_with_valid_proofs_but_no_valid_signature_is_refused(box: Box) -> None:
+    """T-4.b: the ciphertexts and proofs are sound (made for voter 0's credential), only the
+    signature is missing, empty, garbled, or made with another key; every variant is
+    refused and nothing reaches the board."""
+    ballot = box.ballot(0)
+    crypto.verify_ballot(box.ctx, ballot)  # the honest ballot, signature and proofs, verifies
+    obj = ballot.to_json()
+    message = crypto.H(crypto.Tag.BALLOT_SIG, crypto.canonical_json(ballot.unsigned_json()))
+    unsigned = {k: v for k, v in obj.items() if k != "signature"}
+    variants: list[tuple[dict[str, Any], Check]] = [
+        (unsigned, Check.MALFORMED),
+        ({**obj, "signature": ""}, Check.MALFORMED),
+        ({**obj, "signature": "00" * 64}, Check.SIGNATURE),
+        ({**obj, "signature": obj["signature"][::-1]}, Check.SIGNATURE),
+        # A real Ed25519 signature of the very message, by an eligible delegate's key that is
+        # not the ballot's credential (the server, or voter 1, signing for voter 0).
+        ({**obj, "signature": box.signers[1].sign(message).hex()}, Check.SIGNATURE),
+        ({**obj, "signature": box.server_key.sign(message).hex()}, Check.SIGNATURE),
+    ]
+    for payload, check in variants:
+        with rejected(check):
+            box.cast(payload)
+    assert box.board_size() == 0
+    # The same ballot with its own signature is accepted.
+    box.cast(obj)
+    assert box.board_size() == 1
+
+
+def test_reconciliation_with_the_attendance_register(box: Box) -> None:
+    """T-4.d: the ballots never outnumber the delegates present with a credential, and the
+    report names every ballot whose credential belongs to a delegate marked absent."""
+
+    def member(voter: int) -> Any:
+        credential = box.db.scalar(
+            sa.select(VotingCredential).where(
+                VotingCredential.public_key == box.signers[voter].public
+            )
+        )
+        assert credential is not None
+        return credential.member
+
+    def mark_absent(voter: int) -> None:
+        credentials.record_attendance(
+            box.db,
+            SYSTEM,
+            member(voter),
+            box.round.session,
+            present=False,
+            reason="rời hội trường trước khi bỏ phiếu",
+            now=later(6),
+        )
+
+    for voter in range(3):
+        box.cast(box.ballot(voter, kept=(voter % 3,)))
+    honest = ballotbox.reconcile(box.db, box.round)
+    assert (honest.ballots, honest.present_with_credentials, honest.absent) == (3, 8, ())
+    assert honest.consistent
+
+    # Delegate 1 voted, then is recorded absent: someone used the badge in their place.
+    mark_absent(1)
+    report = ballotbox.reconcile(box.db, box.round)
+    assert report.present_with_credentials == 7 and report.within_attendance
+    assert report.absent == (ballotbox.AbsentBallot(2, member(1).code, member(1).full_name),)
+    assert not report.consistent
+
+    # Most of the hall recorded absent: more ballots than delegates present with a badge.
+    for voter in (0, 3, 4, 5, 6):
+        mark_absent(voter)
+    report = ballotbox.reconcile(box.db, box.round)
+    assert (report.ballots, report.present_with_credentials) == (3, 2)
+    assert not report.within_attendance
+    assert [a.position for a in report.absent] == [1, 2]

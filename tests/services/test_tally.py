@@ -4,6 +4,7 @@ with real ballots, a relayed 3-of-5 key ceremony and decryption shares verified 
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,8 @@ from sqlalchemy.orm import Session
 import crypto
 from election.errors import Conflict, InvalidInput, InvalidState, PermissionDenied
 from election.models import BoardEntry, DecryptionShare, Event, Role, RoundState, TallyCounter
-from election.services import rounds, tally
+from election.services import ballotbox, rounds, tally
+from election.services.ballotbox import BallotRejected, Check
 from election.services.base import SYSTEM
 from tests import factories
 from tests.e2e.support import Open, open_round
@@ -164,3 +166,56 @@ def test_only_a_closed_round_with_ballots_is_tallied(session: Session, tmp_path:
     with pytest.raises(InvalidState, match="no ballot"):
         tally.compute_tally(session, SYSTEM, opened.round, now=later(4))
     assert opened.round.state is RoundState.CLOSED
+
+
+def test_a_copied_ballot_is_never_counted(session: Session, tmp_path: Path) -> None:
+    """T-2.e, the privacy game with three delegates: A and B vote; C copies A's ballot from
+    the public board and sends it re-signed under C's credential, re-randomised, and as it
+    stands. Had a copy counted, the tally would hold A's choice twice and C would learn it.
+    None counts, and the decrypted tally equals the honest tally of A and B."""
+    # Three delegates A, B and C, and a counting board of three who do not vote.
+    opened = open_round(session, tmp_path, voters=6, names=3, seats=2, board=3)
+    a, b, c = opened.voters[:3]
+    honest = {"A": (1, 1, 0, 0, 0), "B": (0, 1, 1, 0, 0)}
+    a.cast(session, opened.round, honest["A"], opened.server_key, later(2))
+    ctx = ballotbox.round_context(opened.round)
+    seen = ballotbox.board_entries(session, opened.round)[0].ballot
+    copied = crypto.CiphertextBallot.from_json(seen, ctx.form)
+
+    def signed_by_c(ballot: crypto.CiphertextBallot) -> dict[str, object]:
+        unsigned = dataclasses.replace(ballot, credential=c.key.public, signature=b"")
+        message = crypto.H(crypto.Tag.BALLOT_SIG, crypto.canonical_json(unsigned.unsigned_json()))
+        return {**unsigned.unsigned_json(), "signature": c.key.sign(message).hex()}
+
+    zero = [crypto.encrypt(0, ctx.joint_key, crypto.Scalar.random()) for _ in copied.ciphertexts]
+    rerandomised = dataclasses.replace(
+        copied, ciphertexts=tuple(x + z for x, z in zip(copied.ciphertexts, zero, strict=True))
+    )
+    attempts = [
+        (signed_by_c(copied), Check.DUPLICATE),  # A's ballot under C's credential
+        (signed_by_c(rerandomised), Check.PROOF),  # fresh components, A's proofs
+    ]
+    for payload, check in attempts:
+        with pytest.raises(BallotRejected) as refused:
+            ballotbox.cast_ballot(
+                session, opened.round, payload, server_key=opened.server_key, now=later(2)
+            )
+        assert refused.value.check is check
+    # A's ballot sent again as it stands: A's own receipt, nothing added.
+    again = ballotbox.cast_ballot(
+        session, opened.round, seen, server_key=opened.server_key, now=later(2)
+    )
+    assert again.body["position"] == 1
+    b.cast(session, opened.round, honest["B"], opened.server_key, later(2))
+    assert ballotbox.turnout(session, opened.round) == (2, 6)
+
+    rounds.close_round(session, SYSTEM, opened.round, now=later(3))
+    sums = tally.compute_tally(session, SYSTEM, opened.round, now=later(4))
+    for j in (1, 3):
+        share = opened.devices[j].decryption_share(opened.round, sums)
+        tally.submit_share(session, SYSTEM, opened.round, share, index=j, now=later(5))
+    result = opened.round.result
+    assert opened.round.state is RoundState.DECRYPTED and result is not None
+    expected = [x + y for x, y in zip(honest["A"], honest["B"], strict=True)]
+    assert list(result.tally["counters"].values()) == expected
+    assert result.cast_ballots == 2

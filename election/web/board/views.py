@@ -19,13 +19,9 @@ from election.models import Contest, Round, RoundState
 from election.services import ballotbox
 from election.web.access import PUBLIC, allow, require_congress
 
-__all__ = ["bp", "tracking_code_of"]
+__all__ = ["bp"]
 
 bp = Blueprint("board", __name__)
-
-
-def tracking_code_of(ballot_hash: bytes) -> str:
-    return crypto.tracking_code(ballot_hash)
 
 
 def _rounds() -> list[Round]:
@@ -52,7 +48,7 @@ def _entry_json(entry: Any, full: bool) -> dict[str, Any]:
         "position": entry.position,
         "ballot_hash": entry.ballot_hash.hex(),
         "chain_hash": entry.chain_hash.hex(),
-        "tracking_code": tracking_code_of(entry.ballot_hash),
+        "tracking_code": crypto.tracking_code(entry.ballot_hash),
         "credential": entry.ballot["credential"],
         "receipt": entry.receipt,
         "receipt_signature": entry.receipt_signature.hex(),
@@ -83,20 +79,24 @@ def index() -> str:
 @bp.get("/board/<int:round_id>")
 @allow(PUBLIC)
 def round_board(round_id: int) -> str:
-    """One round's board; ``?code=XXXXX-XXXXX`` finds a ballot by its tracking code."""
+    """One round's board; ``?code=XXXXX-XXXXX`` finds a ballot by its tracking code.
+
+    Each ballot is shown with the shortest code (two groups or more) no other ballot of
+    the round shares (ATTACKS.md T-8.c)."""
     round_ = _round(round_id)
     db = get_session()
     entries = ballotbox.board_entries(db, round_)
     code = (request.args.get("code") or "").strip()
-    found = ballotbox.find_by_tracking_code(db, round_, code) if code else None
+    found = ballotbox.find_by_tracking_code(db, round_, code) if code else []
+    shown = crypto.tracking_codes([e.ballot_hash for e in entries])
     return render_template(
         "board/round.html",
         round=round_,
-        entries=entries,
+        rows=list(zip(entries, shown, strict=True)),
         head=_head(round_, entries),
         code=code,
         found=found,
-        tracking_code=tracking_code_of,
+        found_ids={e.id for e in found},
     )
 
 

@@ -30,6 +30,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
+import crypto
 from election.config import is_production
 from election.db import get_session
 from election.errors import NotFound
@@ -174,6 +175,4 @@ def challenge(round_id: int) -> ResponseReturnValue:
         posted = ballotbox.challenge_ballot(get_session(), round_, data, now=_now())
     except BallotRejected as e:
         return _refusal(e)
-    from election.web.board.views import tracking_code_of
-
-    return jsonify(tracking_code=tracking_code_of(posted.ballot_hash)), 201
+    return jsonify(tracking_code=crypto.tracking_code(posted.ballot_hash)), 201
