@@ -7,6 +7,7 @@ to one implementation without the other fails one of the two suites.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -80,3 +81,19 @@ def test_ballots_made_by_the_javascript_verify_in_python() -> None:
         assert verify_audited(ctx, item["audited"]) == tuple(case["counters"])
         # Fresh randomness: not the vector's pinned ballot.
         assert item["audited"]["ballot"] != case["ballot"]
+
+
+@pytest.mark.parametrize("name", sorted(make_vectors.GENERATORS))
+def test_every_vector_file_is_reproduced_by_the_javascript(name: str) -> None:
+    """T-13.c: the JS twin (a second implementation) is held to every vector file and to
+    every part of it: some ``tests/js/*.test.mjs`` loads the file and reads each of its
+    top-level entries (``node --test tests/js/`` then checks them byte for byte)."""
+    readers = [
+        path.read_text(encoding="utf-8")
+        for path in sorted((ROOT / "tests" / "js").glob("*.test.mjs"))
+        if f'loadVectors("{name}")' in path.read_text(encoding="utf-8")
+    ]
+    assert readers, f"no JavaScript test loads tests/vectors/{name}.json"
+    text = "\n".join(readers)
+    unread = [key for key in load(name) if not re.search(rf"\.{key}\b|\[\"{key}\"\]", text)]
+    assert unread == [], f"tests/vectors/{name}.json: no JavaScript test reads {unread}"

@@ -31,6 +31,8 @@ import { _encryptBallot } from "../../election/static/js/crypto/ballot.js";
 import { testRand } from "../../election/static/js/crypto/_testing.js";
 import { clone, fromHex, loadVectors, toHex } from "./vectors.mjs";
 
+// ATTACKS.md T-13.c: this JS twin, a second implementation of the protocol, must agree
+// with Python on every case of tests/vectors/ballots.json (made by the Python code).
 const V = loadVectors("ballots");
 const OTHER = loadVectors("credential").cases[0];
 

@@ -4,6 +4,8 @@ import { test } from "node:test";
 import { EncodingError, canonicalJson, parseJson } from "../../election/static/js/crypto/index.js";
 import { loadVectors } from "./vectors.mjs";
 
+// ATTACKS.md T-13.c: this JS twin, a second implementation of the protocol, must agree
+// with Python on every case of tests/vectors/canonical.json (made by the Python code).
 const V = loadVectors("canonical");
 const text = (bytes) => new TextDecoder().decode(bytes);
 const utf8 = (s) => new TextEncoder().encode(s);

@@ -14,6 +14,8 @@ import {
 } from "../../election/static/js/crypto/index.js";
 import { fromHex, loadVectors, toHex } from "./vectors.mjs";
 
+// ATTACKS.md T-13.c: this JS twin, a second implementation of the protocol, must agree
+// with Python on every case of tests/vectors/group.json (made by the Python code).
 const V = loadVectors("group");
 
 test("constants", () => {

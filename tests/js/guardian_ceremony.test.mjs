@@ -39,6 +39,9 @@ import { _sealShare } from "../../election/static/js/crypto/ecies.js";
 import { testBytes, testRand } from "../../election/static/js/crypto/_testing.js";
 import { clone, fromHex, loadVectors, toHex } from "./vectors.mjs";
 
+// ATTACKS.md T-13.c: this JS twin, a second implementation of the protocol, must agree
+// with Python on the ceremony, share-box and minutes cases of tests/vectors/guardian.json
+// (made by the Python code); the other guardian_*.test.mjs files check the rest of it.
 const V = loadVectors("guardian");
 const CONGRESS = V.congress;
 const T = V.threshold;

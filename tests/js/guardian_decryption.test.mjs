@@ -28,6 +28,9 @@ import { _computeShare } from "../../election/static/js/crypto/decryption.js";
 import { testRand } from "../../election/static/js/crypto/_testing.js";
 import { clone, fromHex, loadVectors } from "./vectors.mjs";
 
+// ATTACKS.md T-13.c: this JS twin, a second implementation of the protocol, must agree
+// with Python on the decryption cases of tests/vectors/guardian.json (made by the Python
+// code); the other guardian_*.test.mjs files check the rest of it.
 const V = loadVectors("guardian");
 const T = V.threshold;
 const TV = V.tally;

@@ -18,6 +18,9 @@ import {
 import { FORMAT, _sealKeyfile } from "../../election/static/js/crypto/keyfile.js";
 import { clone, fromHex, loadVectors } from "./vectors.mjs";
 
+// ATTACKS.md T-13.c: this JS twin, a second implementation of the protocol, must agree
+// with Python on the key-file cases of tests/vectors/guardian.json (made by the Python
+// code); the other guardian_*.test.mjs files check the rest of it.
 const V = loadVectors("guardian");
 const KF = V.keyfile;
 

@@ -169,3 +169,36 @@ test("errors are shown in the page's words, never the code's", () => {
   assert.equal(describeError(t, new TypeError("Failed to fetch")), words.error_network);
   assert.equal(describeError(t, new Error("boom")), "Có lỗi không lường trước: boom");
 });
+
+test("every device refuses a joint key or a public share the ceremony did not give", async () => {
+  // ATTACKS.md section 3 (a trustee in a "parallel world"): the server shows the members a
+  // key other than the one their commitments make. Every device stops before showing a
+  // fingerprint; a decryption share is refused before anything is computed or sent.
+  const { devices, published, boxes } = await ceremony();
+  const all = devices.map((d) => GuardianCommitments.fromJson(published.get(d.index).commitments, 2));
+  const shares = Object.fromEntries(devices.map((d) => [String(d.index), publicShare(d.index, all).hex()]));
+  const done = { status: "completed", joint_key: jointKey(all).hex(), public_shares: shares };
+  const server = jointKey([GuardianCommitments.fromJson(devices[0].publication().commitments, 2)]);
+  for (const d of devices) {
+    const state = (extra) => stateFor(d.index, devices, published, boxes, { ...done, ...extra });
+    assert.match(d.confirmResult(state({})), /^[0-9A-F]{4}( [0-9A-F]{4}){3}$/);
+    assert.throws(() => d.confirmResult(state({ joint_key: server.hex() })), /joint key differs/);
+    const other = devices.find((o) => o.index !== d.index).index;
+    const swapped = { ...shares, [String(d.index)]: shares[String(other)] };
+    assert.throws(() => d.confirmResult(state({ public_shares: swapped })), /public share differs/);
+  }
+  const file = await devices[1].keyfile("mật khẩu thật dài 2025");
+  const { secretShare } = await openMemberKeyfile(file, "mật khẩu thật dài 2025", {
+    congress: CONGRESS,
+    index: 2,
+  });
+  const A = G.mul(Scalar.random());
+  const info = {
+    me: 2,
+    round_hash: "00".repeat(64),
+    public_share: shares["1"],
+    counters: [{ index: 0, A: A.hex(), B: A.hex() }],
+  };
+  assert.throws(() => decryptionShare(info, secretShare), { name: "PageError", key: "keyfile_mismatch" });
+  assert.equal(decryptionShare({ ...info, public_share: shares["2"] }, secretShare).guardian, 2);
+});

@@ -5,6 +5,8 @@ import { H, Hs, Point, Scalar, TAGS, Tag } from "../../election/static/js/crypto
 import { testBytes, testRand } from "../../election/static/js/crypto/_testing.js";
 import { fromHex, loadVectors, toHex } from "./vectors.mjs";
 
+// ATTACKS.md T-13.c: this JS twin, a second implementation of the protocol, must agree
+// with Python on every case of tests/vectors/hashing.json (made by the Python code).
 const V = loadVectors("hashing");
 
 test("the tag table is Python's", () => {

@@ -1,6 +1,6 @@
-"""Issue 5, test (b) and ATTACKS.md T-18.b: ballots streamed by two client processes
-while the server (gunicorn, two workers) is killed with SIGKILL at random moments and
-restarted, on SQLite (WAL) and on PostgreSQL.
+"""Issue 5, test (b) and ATTACKS.md T-18.b and T-14.c: ballots streamed by two client
+processes while the server (gunicorn, two workers) is killed with SIGKILL at random moments
+(so also in the middle of a board append) and restarted, on SQLite (WAL) and on PostgreSQL.
 
 Afterwards: every ballot that got a receipt is on the board at the receipt's position with
 the receipt's chain hash, the chain verifies, every receipt's signature verifies, and

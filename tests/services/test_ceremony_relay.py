@@ -187,3 +187,35 @@ def test_a_cancelled_run_can_be_started_again(session: Session) -> None:
     assert relay.ceremony_view(session, ceremony).phase is relay.Phase.FAILED
     again = _start(session, congress, members)
     assert again.id != ceremony.id and again.status is CeremonyStatus.PENDING
+
+
+def test_no_new_commitments_once_the_members_have_moved_on(session: Session) -> None:
+    """ATTACKS.md section 5 (ordering): once every member has published and the boxes are
+    sealed to those commitments, no member can swap in new ones, and after the ceremony
+    nobody publishes anything. (There is no separate round of commitment hashes.)"""
+    congress, members = _board(session)
+    ceremony = _start(session, congress, members)
+    devices = {i: Device(congress.public_id, i, 2) for i in (1, 2, 3)}
+    for device in devices.values():
+        device.publish(session, ceremony, NOW)
+    for device in devices.values():
+        device.seal(session, ceremony, NOW)
+    assert relay.ceremony_view(session, ceremony).phase is relay.Phase.CHECKS
+    before = {g.guardian_index: g.commitments for g in ceremony.members}
+    # Member 3, having seen the others' commitments, tries a new polynomial.
+    late = Device(congress.public_id, 3, 2)
+    with pytest.raises(Conflict, match="already published"):
+        late.publish(session, ceremony, later(1))
+    assert {g.guardian_index: g.commitments for g in ceremony.members} == before
+    for device in devices.values():
+        assert device.check(session, ceremony) == []
+        relay.confirm_shares(session, SYSTEM, ceremony, index=device.index, now=later(2))
+    assert ceremony.status is CeremonyStatus.COMPLETED
+    with pytest.raises(InvalidState, match="completed"):
+        late.publish(session, ceremony, later(3))
+    assert (
+        ceremony.joint_key
+        == crypto.joint_key(
+            [crypto.GuardianCommitments.from_json(before[i], 2) for i in (1, 2, 3)]
+        ).encode()
+    )

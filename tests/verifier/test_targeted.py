@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from crypto import CredentialKey, Scalar, encrypt
+from crypto import CredentialKey, Polynomial, Scalar, encrypt, sign_receipt
 from crypto import _testing as rng
 from crypto.ballot import _encrypt_ballot, _signing_message
 from crypto.credential import luhn32_check
@@ -231,7 +231,7 @@ def test_ballot_from_an_unlisted_credential(  # T-4.a
     assert [(f.code, f.position) for f in report.check("V4").failures] == [("not_eligible", 7)]
 
 
-def test_a_second_ballot_from_one_credential() -> None:
+def test_a_second_ballot_from_one_credential() -> None:  # T-17.c
     sim = spare_round()
     voter = next(
         c
@@ -334,3 +334,95 @@ def test_a_missing_record() -> None:
     report = verify("/nonexistent/record.zip", workers=1)
     assert report.failed == ("V1",)
     assert all(c.status is Status.SKIPPED for c in report.checks[1:])
+
+
+def test_two_entries_with_one_tracker_fail() -> None:  # T-3.b
+    """A clash: the board shows one ballot twice, so two delegates would both "find" it
+    (the same tracker) while only one ballot is really theirs."""
+    sim = spare_round()
+    report = run(sim.reseal(ballots=[*sim.ballots, sim.ballots[0]]))
+    assert not report.ok
+    failures = report.check("V4").failures
+    twin = [f for f in failures if f.code == "duplicate_hash"]
+    assert [(f.position, f.params["first"]) for f in twin] == [(7, 1)]
+    assert twin[0].where == "$.entries[6].ballot"
+
+
+def test_more_tallied_ballots_than_credentials_fail() -> None:  # T-3.b
+    """The server stuffs the board past the credential list (7 keys) and states a result of
+    8 ballots, lying about the ballots issued and the delegates present to make it add up."""
+    sim = small_round()
+    stuffed = [
+        _extra_ballot(sim, _non_voter_code(sim), "stuffed-0", "stuffed-0"),
+        _extra_ballot(sim, "Z" * 20 + luhn32_check("Z" * 20), "stuffed-1", "stuffed-1"),
+    ]
+    liar = dataclasses.replace(
+        sim, issued=8, base=dataclasses.replace(sim.base, exclusions=(), present_at_vote=8)
+    )
+    record = liar.reseal(ballots=[*sim.ballots, *stuffed])
+    credentials = record.rounds[0].credentials.credentials
+    assert len(credentials) == 7 and record.rounds[0].result.tally.cast == 8
+    report = run(record)
+    assert not report.ok
+    v8 = {f.code: f.params for f in report.check("V8").failures}
+    assert v8["cast_credentials"] == {"found": 8, "expected": 7}
+    assert [(f.code, f.position) for f in report.check("V4").failures] == [("not_eligible", 8)]
+
+
+def test_the_joint_key_is_recomputed_and_every_ceremony_proof_checked() -> None:  # T-5.e
+    """V2 recomputes ``K`` and every ``K_j`` from the published commitments and verifies
+    every Schnorr proof, not a sample of them."""
+    sim = small_round()
+    manifest = sim.congress.manifest
+    n, t = len(manifest.guardians), manifest.threshold
+    honest = run(sim.record)
+    assert honest.check("V2").status is Status.PASSED and honest.check("V2").count == n * t
+
+    # Guardian 1's commitments swapped for another polynomial's, with sound proofs: the
+    # stated joint key and public shares no longer follow from the transcript.
+    files = files_of(sim.record)
+    other = Polynomial.random(t).commit(manifest.congress_id, 1).to_json()
+    files["congress/ceremony.json"]["commitments"][0] = other
+    report = run(files)
+    assert report.not_passed == ("V2",)
+    found = [(f.code, f.where) for f in report.check("V2").failures]
+    assert found == [
+        ("joint_key", "$.joint_key"),
+        *(("public_share", f"$.counting_board.members[{j}].public_share") for j in range(n)),
+    ]
+
+    # One altered proof per guardian, each at a different coefficient: each one is found.
+    files = files_of(sim.record)
+    altered = set()
+    for i, published in enumerate(files["congress/ceremony.json"]["commitments"]):
+        k = i % t
+        proof = published["proofs"][k]
+        proof["v"] = other_scalar(proof["v"])
+        altered.add((published["index"], k))
+    report = run(files)
+    assert report.not_passed == ("V2",)
+    failures = report.check("V2").failures
+    assert {f.code for f in failures} == {"ceremony_proof"}
+    assert {(f.params["guardian"], f.params["k"]) for f in failures} == altered
+
+
+def test_every_published_tracker_is_recomputed() -> None:  # T-8.d
+    """The published tracker of an entry (its receipt's ``ballot``, the hash the tracking
+    code is read from) must be the hash of the ballot actually on the board. Two trackers
+    swapped and the receipts re-signed with the server's own key still fail, at each
+    position."""
+    sim = small_round()
+    files = files_of(sim.record)
+    entries = files[BOARD]["entries"]
+    second, third = entries[1]["receipt"], entries[2]["receipt"]
+    second["ballot"], third["ballot"] = third["ballot"], second["ballot"]
+    for entry in (entries[1], entries[2]):
+        entry["signature"] = sign_receipt(sim.congress.server_key, entry["receipt"])
+    report = run(files)
+    assert report.not_passed == ("V5",)
+    assert report.check("V5").count == len(entries)
+    failures = [(f.code, f.position, f.where) for f in report.check("V5").failures]
+    assert failures == [
+        ("receipt_ballot", 2, "$.entries[1].receipt.ballot"),
+        ("receipt_ballot", 3, "$.entries[2].receipt.ballot"),
+    ]

@@ -61,8 +61,11 @@ def test_folder_and_zip(record_zip: Path, tmp_path: Path) -> None:
     folder = write_folder(small_round().record, tmp_path / "folder")
     for path in (record_zip, folder):
         report = verify(path, workers=1)
+        # T-16.c: the honest record passes every check, each run on all its items, and the
+        # report names every check of the list.
         assert report.ok
         assert [c.check_id for c in report.checks] == [cid for cid, _ in CHECKS]
+        assert all(c.count > 0 for c in report.checks)
         assert report.check("V4").count == 6 and report.check("V10").count == 1
 
 
@@ -107,6 +110,9 @@ def test_cli_in_vietnamese_and_english(record_zip: Path, tampered_zip: Path) -> 
     assert main([str(record_zip), "--workers", "1"], stdout=out) == 0
     text = out.getvalue()
     assert "KẾT LUẬN: ĐẠT cả 11 kiểm tra." in text
+    # T-16.c: the printed report has one line per check number, in the list's order.
+    printed = [line.split()[:2] for line in text.splitlines() if line[:1] == "V"]
+    assert printed == [[cid, "ĐẠT"] for cid, _ in CHECKS]
     assert "V4   ĐẠT" in text and "6 phiếu" in text and "Chuỗi băm của bảng tin" in text
     out = io.StringIO()
     assert main([str(tampered_zip), "--workers", "1", "--lang", "en"], stdout=out) == 1

@@ -46,6 +46,9 @@ def test_build_is_reproducible(tmp_path: Path) -> None:
     first = _build_in(tmp_path / "one")
     second = _build_in(tmp_path / "a-different-checkout")
     assert first == second
+    # T-11.a: the booth's published hash (its SRI in the manifest) is the same on both builds.
+    assert json.loads(first["manifest.json"])["booth.js"].startswith("sha384-")
+    assert first["manifest.json"] == second["manifest.json"]
     assert "app.js" in first
     assert not any(name.endswith(".map") for name in first)
     manifest = json.loads(first["manifest.json"])
