@@ -12,13 +12,21 @@ from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
+    RadioField,
     SelectField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-__all__ = ["ActionForm", "CaseForm", "CloseCaseForm", "ProceedForm"]
+__all__ = [
+    "ActionForm",
+    "CaseForm",
+    "CloseCaseForm",
+    "ProceedForm",
+    "SpotCheckForm",
+    "SpotCheckOutcomeForm",
+]
 
 
 class ActionForm(FlaskForm):
@@ -65,3 +73,24 @@ class ProceedForm(FlaskForm):
         validators=[DataRequired(), Length(max=2000)],
     )
     submit = SubmitField(_l("Ghi quyết định tiếp tục"))
+
+
+class SpotCheckForm(FlaskForm):
+    """A random spot-check drill (ATTACKS.md T-4.e): how many delegates to draw. The upper
+    bound, the ballots on the board, is the service's to check."""
+
+    size = IntegerField(
+        _l("Số đại biểu chọn ngẫu nhiên"),
+        default=5,
+        validators=[InputRequired(), NumberRange(min=1, max=100_000)],
+    )
+    submit = SubmitField(_l("Chọn ngẫu nhiên"))
+
+
+class SpotCheckOutcomeForm(FlaskForm):
+    """What one sampled delegate's own receipt and badge showed. Choices are set by the
+    view (``texts.SPOT_CHECK_OUTCOMES``)."""
+
+    outcome = RadioField(_l("Kết quả đối chiếu"), validators=[InputRequired()])
+    note = TextAreaField(_l("Ghi chú (không bắt buộc)"), validators=[Optional(), Length(max=1000)])
+    submit = SubmitField(_l("Ghi kết quả"))

@@ -19,6 +19,7 @@ from election.services.inspection import REASONS
 __all__ = [
     "AUDIT_STATES",
     "CATEGORIES",
+    "SPOT_CHECK_OUTCOMES",
     "STATUSES",
     "describe_log",
     "describe_problem",
@@ -60,6 +61,13 @@ AUDIT_STATES: Mapping[str, Any] = {
     "passed": _l("Đạt"),
     "failed": _l("Không đạt"),
     "error": _l("Không kiểm tra được"),
+}
+
+#: Outcomes of a sampled delegate in a spot-check drill (``services.spot_check``).
+SPOT_CHECK_OUTCOMES: Mapping[str, Any] = {
+    "confirmed": _l("Khớp"),
+    "mismatch": _l("Không khớp"),
+    "not_reached": _l("Không gặp được đại biểu"),
 }
 
 _PROBLEMS: Mapping[str, Any] = {

@@ -4,6 +4,9 @@
   the round's exported record (``services.audit``) and the page follows it by polling a
   small JSON endpoint (``static/js/entries/inspection.js``); the record's zip, and the
   printable verdict (biên bản kiểm tra) with V1-V11, as a page and as a PDF;
+* the random spot-check drill (ATTACKS.md T-4.e, ``services.spot_check``): draw N delegates
+  with a ballot on a round's board, show what the board holds for each (position, tracking
+  code, credential fingerprint) and record whether their own receipt and badge match;
 * the event log with its hash chain and signed checkpoints checked
   (``services.checkpoints``), and an on-demand checkpoint;
 * the register of cases (``services.inspection``): vetting, complaints, denunciations and
@@ -40,7 +43,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from election.db import get_engine, get_session
-from election.errors import DomainError
+from election.errors import DomainError, InvalidInput, InvalidState
 from election.models import (
     CaseCategory,
     CaseStatus,
@@ -54,13 +57,20 @@ from election.models import (
     User,
     VerificationRun,
 )
-from election.services import audit, checkpoints, inspection
+from election.services import audit, checkpoints, inspection, spot_check
 from election.services.congress import roster
 from election.services.serverkey import public_key_bytes
 from election.verifier.messages import message, title, unit_text
 from election.web.access import acting_actor, allow, current_congress
 from election.web.inspection import texts
-from election.web.inspection.forms import ActionForm, CaseForm, CloseCaseForm, ProceedForm
+from election.web.inspection.forms import (
+    ActionForm,
+    CaseForm,
+    CloseCaseForm,
+    ProceedForm,
+    SpotCheckForm,
+    SpotCheckOutcomeForm,
+)
 from election.web.labels import describe_error
 from election.web.serverkey import server_key
 
@@ -316,6 +326,143 @@ def verdict_pdf(round_id: int) -> Response:
         f'inline; filename="bien-ban-kiem-tra-vong-{round_.id}.pdf"'
     )
     return response
+
+
+# ------------------------------------------------------------------------------- spot checks
+
+
+def _outcome_form(sampled: spot_check.Sampled) -> SpotCheckOutcomeForm:
+    form = SpotCheckOutcomeForm(prefix=f"m{sampled.member_id}")
+    form.outcome.choices = [
+        SelectChoice(code, str(words)) for code, words in texts.SPOT_CHECK_OUTCOMES.items()
+    ]
+    return form
+
+
+@bp.route("/inspection/rounds/<int:round_id>/spot-checks", methods=["GET", "POST"])
+@allow(Role.INSPECTION)
+def spot_checks(round_id: int) -> str | Response:
+    """The round's spot-check drills (T-4.e), and a form to draw a new one."""
+    db = get_session()
+    round_ = _round(round_id)
+    ballots = spot_check.ballots_on_board(db, round_)
+    form = SpotCheckForm()
+    if request.method == "POST":
+        if not ballots:
+            flash(_("Chưa có lá phiếu nào trên bảng công khai của vòng bầu này."), "error")
+            return redirect(url_for(".spot_checks", round_id=round_.id))
+        if not form.validate_on_submit() or form.size.data is None:
+            flash(
+                _(
+                    "Số đại biểu chọn ngẫu nhiên phải từ 1 đến %(n)s (số lá phiếu trên bảng "
+                    "công khai).",
+                    n=ballots,
+                ),
+                "error",
+            )
+            return redirect(url_for(".spot_checks", round_id=round_.id))
+        try:
+            drill = spot_check.draw(
+                db, acting_actor(Role.INSPECTION), round_, form.size.data, now=_now()
+            )
+        except DomainError as e:
+            if isinstance(e, InvalidInput):
+                flash(
+                    _(
+                        "Số đại biểu chọn ngẫu nhiên phải từ 1 đến %(n)s (số lá phiếu trên "
+                        "bảng công khai).",
+                        n=ballots,
+                    ),
+                    "error",
+                )
+            elif isinstance(e, InvalidState):
+                flash(_("Chưa có lá phiếu nào trên bảng công khai của vòng bầu này."), "error")
+            else:
+                flash(describe_error(e), "error")
+            return redirect(url_for(".spot_checks", round_id=round_.id))
+        flash(_("Đã chọn ngẫu nhiên %(n)s đại biểu.", n=drill.size), "success")
+        return redirect(url_for(".spot_check_drill", seq=drill.seq))
+    if ballots and form.size.data and form.size.data > ballots:
+        form.size.data = ballots
+    return render_template(
+        "inspection/spot_checks.html",
+        congress=_congress(),
+        round=round_,
+        ballots=ballots,
+        form=form,
+        drills=spot_check.drills(db, round_),
+    )
+
+
+def _drill(seq: int) -> spot_check.Drill:
+    try:
+        return spot_check.load_drill(get_session(), _congress(), seq)
+    except DomainError:
+        abort(404)
+
+
+@bp.get("/inspection/spot-checks/<int:seq>")
+@allow(Role.INSPECTION)
+def spot_check_drill(seq: int) -> str:
+    """One drill: the sampled delegates with what the board holds for each, and their
+    outcomes; a mismatch is flagged."""
+    drill = _drill(seq)
+    round_ = _round(drill.round_id)
+    return render_template(
+        "inspection/spot_check.html",
+        congress=_congress(),
+        round=round_,
+        drill=drill,
+        outcome_forms={s.member_id: _outcome_form(s) for s in drill.sample},
+        outcome_text=lambda code: str(texts.SPOT_CHECK_OUTCOMES.get(code, code)),
+    )
+
+
+@bp.post("/inspection/spot-checks/<int:seq>/members/<int:member_id>")
+@allow(Role.INSPECTION)
+def spot_check_outcome(seq: int, member_id: int) -> Response:
+    """Record what one sampled delegate's own receipt and badge showed."""
+    drill = _drill(seq)
+    back = url_for(".spot_check_drill", seq=drill.seq, _anchor=f"member-{member_id}")
+    sampled = next((s for s in drill.sample if s.member_id == member_id), None)
+    if sampled is None:
+        flash(_("Đại biểu này không có trong danh sách được chọn của lần kiểm tra này."), "error")
+        return redirect(url_for(".spot_check_drill", seq=drill.seq))
+    form = _outcome_form(sampled)
+    if not form.validate_on_submit():
+        flash(
+            _("Cần chọn kết quả đối chiếu (ghi chú không quá 1000 ký tự)."),
+            "error",
+        )
+        return redirect(back)
+    try:
+        spot_check.record_outcome(
+            get_session(),
+            acting_actor(Role.INSPECTION),
+            _congress(),
+            drill.seq,
+            member_id,
+            form.outcome.data or "",
+            note=form.note.data or "",
+            now=_now(),
+        )
+    except DomainError as e:
+        if isinstance(e, InvalidState):
+            flash(_("Kết quả đối chiếu của đại biểu này đã được ghi, không sửa được."), "error")
+        else:
+            flash(describe_error(e), "error")
+    else:
+        if form.outcome.data == spot_check.MISMATCH:
+            flash(
+                _(
+                    "Đã ghi: KHÔNG KHỚP với bảng công khai. Ủy ban Kiểm tra cần xem xét ngay và "
+                    "báo Đoàn Chủ tịch."
+                ),
+                "error",
+            )
+        else:
+            flash(_("Đã ghi kết quả đối chiếu."), "success")
+    return redirect(back)
 
 
 # ------------------------------------------------------------------------------- event log
