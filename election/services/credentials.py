@@ -10,6 +10,7 @@ forged signatures under a small-order key.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -20,14 +21,17 @@ from election.errors import Conflict, InvalidInput, InvalidState
 from election.models import (
     Attendance,
     BodyMember,
+    Congress,
     CongressKind,
     CongressSession,
     CredentialReview,
     CredentialStatus,
     DelegateKind,
     DelegateReplacement,
+    Event,
     Member,
     Role,
+    Round,
     SessionKind,
     VotingCredential,
 )
@@ -37,15 +41,39 @@ from election.services.base import Actor, require_role, service
 from election.services.eligibility import has_voting_right
 
 __all__ = [
+    "ReissueNeedsDecision",
+    "ReissueNotice",
     "active_credential",
+    "authorise_reissue",
     "check_in",
+    "members_with_active_credential",
+    "pending_reissue_decision",
     "record_attendance",
     "register_credential",
     "reissue_credential",
+    "reissues_during",
     "replace_delegate",
     "review_member",
     "revoke_credential",
 ]
+
+#: The event of the presidium's decision allowing a re-issue while a round is open.
+REISSUE_DECISION = "credential.reissue_authorised"
+
+
+class ReissueNeedsDecision(InvalidState):
+    """A re-issue while a round is open, without the presidium's decision (ATTACKS.md T-17.b)."""
+
+
+@dataclass(frozen=True)
+class ReissueNotice:
+    """A badge re-issued while a round was open, as the public board shows it: the two
+    public credentials and the presidium's decision, no name (T-17.b)."""
+
+    at: datetime
+    revoked: str
+    issued: str
+    decision: int
 
 
 def _reason(reason: str | None, what: str) -> str:
@@ -269,6 +297,77 @@ def revoke_credential(
     return credential
 
 
+def _decisions_and_uses(db: Session, member: Member) -> tuple[list[Event], set[int]]:
+    congress = member.congress.public_id
+    decisions = list(
+        db.scalars(
+            sa.select(Event)
+            .where(
+                Event.congress == congress,
+                Event.action == REISSUE_DECISION,
+                Event.object_id == str(member.id),
+            )
+            .order_by(Event.seq)
+        )
+    )
+    used = {
+        int(e.data["decision"])
+        for e in db.scalars(
+            sa.select(Event).where(Event.congress == congress, Event.action == "credential.reissue")
+        )
+        if e.data.get("decision") is not None
+    }
+    return decisions, used
+
+
+def members_with_active_credential(db: Session, congress: Congress) -> list[Member]:
+    """The congress's members holding an active badge, by name."""
+    return list(
+        db.scalars(
+            sa.select(Member)
+            .join(VotingCredential, VotingCredential.member_id == Member.id)
+            .where(
+                Member.congress_id == congress.id,
+                VotingCredential.status == CredentialStatus.ACTIVE,
+            )
+            .order_by(Member.full_name, Member.code)
+        )
+    )
+
+
+def pending_reissue_decision(db: Session, member: Member) -> Event | None:
+    """The presidium's decision allowing ``member``'s badge to be re-issued while a round is
+    open, if one was taken and not yet used (each decision allows one re-issue)."""
+    decisions, used = _decisions_and_uses(db, member)
+    return next((e for e in reversed(decisions) if e.seq not in used), None)
+
+
+@service
+def authorise_reissue(
+    db: Session, actor: Actor, member: Member, *, reason: str, now: datetime
+) -> Event:
+    """The presidium's logged decision that the credentials board may re-issue ``member``'s
+    badge while a round is open (ATTACKS.md T-17.b): the round's list of credentials is
+    frozen, so a substitution then needs the presidium, in the event log, and is shown on
+    the public board."""
+    congress = member.congress
+    require_role(db, actor, congress, Role.PRESIDIUM)
+    reason = _reason(reason, "a decision")
+    if active_credential(db, member) is None:
+        raise InvalidState(f"{member.code} has no active credential to re-issue")
+    if pending_reissue_decision(db, member) is not None:
+        raise Conflict(f"a re-issue of {member.code}'s badge is already allowed")
+    return events.record(
+        db,
+        actor,
+        REISSUE_DECISION,
+        member,
+        now=now,
+        congress=congress,
+        data={"member": member.code, "reason": reason},
+    )
+
+
 @service
 def reissue_credential(
     db: Session,
@@ -280,11 +379,24 @@ def reissue_credential(
     now: datetime,
 ) -> VotingCredential:
     """Revoke ``credential`` (if still active) and register ``public_key`` in its place,
-    in one transaction; the new credential points back at the old one."""
+    in one transaction; the new credential points back at the old one.
+
+    While a round is open its list of credentials is frozen: the re-issue then needs the
+    presidium's decision (``authorise_reissue``), uses it up, and is published on that
+    round's board (``reissues_during``; ATTACKS.md T-17.b). The old credential is refused
+    from then on; the new one votes from the next round opened.
+    """
     member = credential.member
     congress = member.congress
     require_role(db, actor, congress, Role.CREDENTIALS)
     reason = _reason(reason, "a reissue")
+    frozen = open_round_of(db, congress)
+    decision = pending_reissue_decision(db, member) if frozen is not None else None
+    if frozen is not None and decision is None:
+        raise ReissueNeedsDecision(
+            f"round {frozen.id} is open: re-issuing {member.code}'s badge needs the presidium's "
+            "decision"
+        )
     if credential.status is CredentialStatus.ACTIVE:
         _revoke(credential, actor, reason, now)
         db.flush()
@@ -305,9 +417,27 @@ def reissue_credential(
             "revoked": credential.public_key.hex(),
             "public_key": public_key.hex(),
             "reason": reason,
+            "round": frozen.id if frozen is not None else None,
+            "decision": decision.seq if decision is not None else None,
         },
     )
     return new
+
+
+def reissues_during(db: Session, round_: Round) -> list[ReissueNotice]:
+    """The badges re-issued while ``round_`` was open, for its public board (T-17.b)."""
+    congress = round_.contest.congress.public_id
+    notices = []
+    for e in db.scalars(
+        sa.select(Event)
+        .where(Event.congress == congress, Event.action == "credential.reissue")
+        .order_by(Event.seq)
+    ):
+        if e.data.get("round") == round_.id:
+            notices.append(
+                ReissueNotice(e.at, e.data["revoked"], e.data["public_key"], e.data["decision"])
+            )
+    return notices
 
 
 @service

@@ -16,7 +16,7 @@ from flask.typing import ResponseReturnValue
 import crypto
 from election.db import get_session
 from election.models import Contest, Round, RoundState
-from election.services import ballotbox
+from election.services import ballotbox, credentials, spot_check
 from election.web.access import PUBLIC, allow, require_congress
 
 __all__ = ["bp"]
@@ -97,6 +97,8 @@ def round_board(round_id: int) -> str:
         code=code,
         found=found,
         found_ids={e.id for e in found},
+        reissues=credentials.reissues_during(db, round_),
+        fingerprint=lambda hex_key: spot_check.credential_fingerprint(bytes.fromhex(hex_key)),
     )
 
 
@@ -114,4 +116,13 @@ def round_board_json(round_id: int) -> ResponseReturnValue:
         state=round_.state.value,
         head=_head(round_, entries),
         entries=[_entry_json(e, full) for e in entries],
+        reissues=[
+            {
+                "at": n.at.isoformat(),
+                "revoked": n.revoked,
+                "issued": n.issued,
+                "decision": n.decision,
+            }
+            for n in credentials.reissues_during(get_session(), round_)
+        ],
     )

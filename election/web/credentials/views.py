@@ -516,6 +516,17 @@ def _refusal(e: DomainError, member: Member) -> _JsonError:
     """The JSON refusal of a badge registration that a service refused."""
     if isinstance(e, PermissionDenied):
         return _JsonError(403, "forbidden", _("Bạn không có quyền thực hiện thao tác này."))
+    if isinstance(e, credential_service.ReissueNeedsDecision):
+        return _JsonError(
+            409,
+            "needs_presidium_decision",
+            _(
+                "Đang có vòng bầu mở: danh sách thẻ của vòng đã khóa. Cấp lại thẻ cho %(name)s "
+                "cần quyết định của Đoàn Chủ tịch (trên trang điều hành). Thẻ cũ vẫn giữ "
+                "nguyên; không có gì được lưu.",
+                name=member.full_name,
+            ),
+        )
     if isinstance(e, InvalidInput):
         return _JsonError(
             400,

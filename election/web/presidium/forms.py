@@ -165,3 +165,15 @@ class AnnulForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that changes state: nothing but the CSRF token."""
+
+
+class ReissueDecisionForm(FlaskForm):
+    """The presidium's decision that the credentials board may re-issue one delegate's
+    badge while a round is open (ATTACKS.md T-17.b). The choices are the members holding an
+    active badge."""
+
+    member = SelectField(_l("Đại biểu cần cấp lại thẻ"), coerce=int, validators=[InputRequired()])
+    reason = StringField(
+        _l("Lý do (ghi vào nhật ký)"), validators=[DataRequired(), Length(max=500)]
+    )
+    submit = SubmitField(_l("Cho phép cấp lại thẻ"))

@@ -37,7 +37,15 @@ from election.models import (
     RoundOutcome,
     RoundState,
 )
-from election.services import agenda, candidates, hall, open_votes, rounds, sittings
+from election.services import (
+    agenda,
+    candidates,
+    credentials,
+    hall,
+    open_votes,
+    rounds,
+    sittings,
+)
 from election.services.candidates import standing_nominations
 from election.services.congress import congress_profile, roster
 from election.web.access import acting_actor, allow, current_congress
@@ -52,6 +60,7 @@ from election.web.presidium.forms import (
     NominationForm,
     OpenVoteForm,
     OpinionForm,
+    ReissueDecisionForm,
     WithdrawalForm,
 )
 
@@ -168,7 +177,46 @@ def console() -> str:
         cast=agenda.ballots_cast(db, open_round) if open_round is not None else None,
         votes=agenda.recent_votes(db, congress, 8),
         action_form=ActionForm(),
+        reissue_form=_reissue_form(congress) if open_round is not None else None,
     )
+
+
+def _reissue_form(congress: Congress) -> ReissueDecisionForm:
+    form = ReissueDecisionForm(prefix="reissue")
+    form.member.choices = [
+        SelectChoice(m.id, f"{m.full_name} ({m.code})")
+        for m in credentials.members_with_active_credential(get_session(), congress)
+    ]
+    return form
+
+
+@bp.post("/reissue-decisions")
+@allow(Role.PRESIDIUM)
+def reissue_decision() -> Response:
+    """Allow the credentials board to re-issue one badge while a round is open (T-17.b)."""
+    congress = _congress()
+    form = _reissue_form(congress)
+    if not form.validate_on_submit():
+        flash(_("Cần chọn đại biểu và ghi lý do (không quá 500 ký tự)."), "error")
+        return redirect(url_for("presidium.console"))
+    member = _load(Member, form.member.data, congress)
+    try:
+        decision = credentials.authorise_reissue(
+            get_session(), _actor(), member, reason=form.reason.data, now=_now()
+        )
+    except DomainError as e:
+        flash(describe_error(e), "error")
+    else:
+        flash(
+            _(
+                "Đã ghi quyết định (nhật ký mục %(seq)s): Ban Thẩm tra tư cách được cấp lại thẻ "
+                "một lần cho đồng chí %(name)s. Việc cấp lại sẽ được công bố trên bảng công khai.",
+                seq=decision.seq,
+                name=member.full_name,
+            ),
+            "success",
+        )
+    return redirect(url_for("presidium.console"))
 
 
 @bp.post("/sessions/<int:session_id>/open")
