@@ -57,7 +57,7 @@ from election.models import (
     User,
     VerificationRun,
 )
-from election.services import audit, checkpoints, inspection, spot_check
+from election.services import audit, ballotbox, checkpoints, inspection, spot_check
 from election.services.congress import roster
 from election.services.serverkey import public_key_bytes
 from election.verifier.messages import message, title, unit_text
@@ -391,6 +391,7 @@ def spot_checks(round_id: int) -> str | Response:
         ballots=ballots,
         form=form,
         drills=spot_check.drills(db, round_),
+        reconciliation=ballotbox.reconcile(db, round_),
     )
 
 

@@ -16,7 +16,8 @@ from flask.testing import FlaskClient
 
 import crypto
 from election.models import BoardEntry, Event, Role, RoundState
-from election.services import spot_check
+from election.services import credentials, spot_check
+from election.services.base import SYSTEM
 from tests import factories
 from tests.web.conftest import WebFixture
 from tests.web.support import Pilot, audit_html, db_session, load_round, seed_pilot
@@ -201,3 +202,38 @@ def test_t4e_other_roles_are_refused(web: WebFixture, voting: Pilot) -> None:
     anonymous = web.app.test_client()
     assert anonymous.get(f"/inspection/rounds/{rid}/spot-checks").status_code in (302, 401)
     assert _events(web, spot_check.DRAW) == []
+
+
+def test_t4d_the_round_page_reconciles_the_board_with_attendance(
+    web: WebFixture, client: FlaskClient, voting: Pilot
+) -> None:
+    """T-4.d on the inspection page: with every voter present the board reconciles; once a
+    voter is recorded absent, the page names the ballot cast with that delegate's badge."""
+    rid = voting.round_id
+    page = _text(client.get(f"/inspection/rounds/{rid}/spot-checks").get_data(as_text=True))
+    assert f"{BALLOTS} lá phiếu trên bảng công khai" in page
+    assert "Khớp: mọi lá phiếu đều của đại biểu có mặt." in page
+
+    with db_session(web) as db:
+        round_ = load_round(db, voting)
+        entry = db.scalar(
+            sa.select(BoardEntry).where(BoardEntry.round_id == rid, BoardEntry.position == 2)
+        )
+        assert entry is not None
+        member = entry.credential.member
+        name, code = member.full_name, member.code
+        credentials.record_attendance(
+            db,
+            SYSTEM,
+            member,
+            round_.session,
+            present=False,
+            reason="rời hội trường",
+            now=factories.later(30),
+        )
+    html_page = client.get(f"/inspection/rounds/{rid}/spot-checks").get_data(as_text=True)
+    assert audit_html(html_page) == []
+    page = _text(html_page)
+    assert "Lá phiếu của đại biểu được ghi là vắng mặt:" in page
+    assert f"Vị trí 2: {name} ({code})" in page
+    assert "Khớp: mọi lá phiếu" not in page
