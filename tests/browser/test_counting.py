@@ -206,6 +206,15 @@ def test_a_member_runs_the_ceremony_decrypts_and_signs_in_the_browser(
         ),
     )
     shoot(page, "2-decrypt")
+    # T-3.c: the device checked the round against its key file's joint key and shows the
+    # fingerprint of the h_R it checked.
+    with db_session(web) as db:
+        checked_round = db.get(Round, round_id)
+        assert checked_round is not None and checked_round.round_hash is not None
+        checked = checked_round.round_hash.hex()
+    expect(page.locator("[data-role=round-fingerprint]")).to_have_text(
+        " ".join(checked[i : i + 4] for i in range(0, 16, 4))
+    )
     with db_session(web) as db:
         round_ = db.get(Round, round_id)
         assert round_ is not None

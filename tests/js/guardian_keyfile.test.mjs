@@ -34,11 +34,14 @@ test("the key file is sealed byte for byte and opens (timed)", async (t) => {
   const opened = await openKeyfile(clone(KF.file), KF.passphrase, { onProgress: (p) => progress.push(p) });
   t.diagnostic(`openKeyfile (scrypt N=2^15, r=8, p=1): ${(performance.now() - start).toFixed(0)} ms`);
   assert.deepEqual(opened, KF.secret);
+  // ATTACKS.md T-3.c: the secret keeps the joint key K the device computed in the ceremony.
+  assert.deepEqual(Object.keys(opened).sort(), ["communication_secret", "joint_key", "secret_share", "signing_seed"]);
+  assert.equal(opened.joint_key, V.ceremony.joint_key);
   assert.ok(progress.length > 0 && progress.at(-1) === 1);
 });
 
 test("a fresh key file has its own salt and nonce; a wrong passphrase fails", async () => {
-  const secret = { secret_share: "ab".repeat(32), signing_seed: "cd".repeat(32) };
+  const secret = { secret_share: "ab".repeat(32), signing_seed: "cd".repeat(32), joint_key: "ef".repeat(32) };
   const sealed = await sealKeyfile("test-congress", 5, secret, "passphrase");
   assert.notEqual(sealed.kdf.salt, KF.file.kdf.salt);
   assert.notEqual(sealed.nonce, KF.file.nonce);

@@ -4,6 +4,7 @@
 // the same steps against the real server (tests/web/counting, tests/e2e).
 
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
@@ -19,15 +20,20 @@ import {
   encrypt,
   jointKey,
   minutesMessage,
+  openKeyfile,
   publicShare,
+  roundHash,
+  sealKeyfile,
   verifyMinutesSignature,
 } from "../../election/static/js/crypto/index.js";
 import {
   CeremonyDevice,
+  checkRound,
   decryptionShare,
   fingerprint,
   minutesSignature,
   openMemberKeyfile,
+  roundFingerprint,
 } from "../../election/static/js/guardian/device.js";
 import { format } from "../../election/static/js/common/messages.js";
 import { DecryptionError, EncodingError } from "../../election/static/js/crypto/errors.js";
@@ -36,6 +42,12 @@ import { RequestRefused } from "../../election/static/js/guardian/http.js";
 import { describeError } from "../../election/static/js/guardian/status.js";
 
 const CONGRESS = "dh-test-guardian";
+
+/** A round manifest opened under the joint key `K` (a Point), and its h_R in hex. */
+function roundOf(K, extra = {}) {
+  const manifest = { congress: { id: CONGRESS }, round: { number: 1, seats: 1 }, joint_key: K.hex(), ...extra };
+  return { manifest, round_hash: bytesToHex(roundHash(manifest)) };
+}
 
 test("the fingerprint is the server's (ceremony_relay.joint_key_fingerprint)", () => {
   assert.equal(fingerprint(G.encode()), "CB05 C9FA C263 32F9");
@@ -110,7 +122,7 @@ test("key files open to shares that decrypt a tally, and sign minutes", async ()
       .map((m) => encrypt(m, K, Scalar.random()))
       .reduce((a, b) => new Ciphertext(a.A.add(b.A), a.B.add(b.B))),
   );
-  const roundHash = new Uint8Array(64).fill(7);
+  const round = roundOf(K);
   const shares = new Map();
   for (const d of [devices[0], devices[2]]) {
     const file = await d.keyfile("mật khẩu thật dài 2025");
@@ -119,19 +131,21 @@ test("key files open to shares that decrypt a tally, and sign minutes", async ()
       openMemberKeyfile(file, "mật khẩu thật dài 2025", { congress: CONGRESS, index: 2 }),
       { name: "PageError", key: "keyfile_other_member", params: { found: d.index, expected: 2 } },
     );
-    const { secretShare, signingSeed } = await openMemberKeyfile(file, "mật khẩu thật dài 2025", {
+    const keys = await openMemberKeyfile(file, "mật khẩu thật dài 2025", {
       congress: CONGRESS,
       index: d.index,
     });
+    assert.ok(keys.jointKey.equals(K));
     const info = {
       me: d.index,
-      round_hash: bytesToHex(roundHash),
+      ...round,
       public_share: publicShare(d.index, all).hex(),
       counters: tally.map((ct, i) => ({ index: i, A: ct.A.hex(), B: ct.B.hex() })),
     };
-    shares.set(d.index, DecryptionShare.fromJson(decryptionShare(info, secretShare), 2));
+    shares.set(d.index, DecryptionShare.fromJson(decryptionShare(info, keys), 2));
     // The wrong member's public share: the page refuses before sending anything.
-    assert.throws(() => decryptionShare({ ...info, public_share: G.hex() }, secretShare));
+    assert.throws(() => decryptionShare({ ...info, public_share: G.hex() }, keys));
+    const { signingSeed } = keys;
     const data = { round: 1, elected: ["c1"] };
     const minutes = { data, message: bytesToHex(minutesMessage(data)) };
     const { signature } = minutesSignature(minutes, signingSeed);
@@ -188,17 +202,79 @@ test("every device refuses a joint key or a public share the ceremony did not gi
     assert.throws(() => d.confirmResult(state({ public_shares: swapped })), /public share differs/);
   }
   const file = await devices[1].keyfile("mật khẩu thật dài 2025");
-  const { secretShare } = await openMemberKeyfile(file, "mật khẩu thật dài 2025", {
+  const keys = await openMemberKeyfile(file, "mật khẩu thật dài 2025", {
     congress: CONGRESS,
     index: 2,
   });
   const A = G.mul(Scalar.random());
   const info = {
     me: 2,
-    round_hash: "00".repeat(64),
+    ...roundOf(jointKey(all)),
     public_share: shares["1"],
     counters: [{ index: 0, A: A.hex(), B: A.hex() }],
   };
-  assert.throws(() => decryptionShare(info, secretShare), { name: "PageError", key: "keyfile_mismatch" });
-  assert.equal(decryptionShare({ ...info, public_share: shares["2"] }, secretShare).guardian, 2);
+  assert.throws(() => decryptionShare(info, keys), { name: "PageError", key: "keyfile_mismatch" });
+  assert.equal(decryptionShare({ ...info, public_share: shares["2"] }, keys).guardian, 2);
+});
+
+test("T-3.c: the device refuses a share for a round opened under another key or manifest", async () => {
+  // ATTACKS.md T-3.c: the key file keeps the joint key K this device computed in the
+  // ceremony; before a decryption share, the manifest the server sends must hash to h_R
+  // (what every ballot, the board chain and the share's proofs are bound to) and name K.
+  const { devices, published } = await ceremony();
+  const all = devices.map((d) => GuardianCommitments.fromJson(published.get(d.index).commitments, 2));
+  const K = jointKey(all);
+  const file = await devices[0].keyfile("mật khẩu thật dài 2025");
+  const keys = await openMemberKeyfile(file, "mật khẩu thật dài 2025", { congress: CONGRESS, index: 1 });
+  assert.ok(keys.jointKey.equals(K), "the key file keeps the ceremony's joint key");
+  const A = G.mul(Scalar.random());
+  const honest = {
+    me: 1,
+    congress: CONGRESS,
+    ...roundOf(K),
+    public_share: publicShare(1, all).hex(),
+    counters: [{ index: 0, A: A.hex(), B: A.mul(Scalar.random()).hex() }],
+  };
+  const refused = (info, key, k = keys) =>
+    assert.throws(() => decryptionShare(info, k), { name: "PageError", key });
+
+  // The honest round: checked, its fingerprint shown, a share computed for it.
+  assert.equal(checkRound(honest, keys.jointKey), honest.round_hash);
+  assert.match(roundFingerprint(honest.round_hash), /^[0-9a-f]{4}( [0-9a-f]{4}){3}$/);
+  assert.equal(roundFingerprint(honest.round_hash), honest.round_hash.slice(0, 16).match(/.{4}/g).join(" "));
+  assert.equal(decryptionShare(honest, keys).guardian, 1);
+
+  // A "parallel world": a round set up under another joint key (here one member's alone,
+  // which the server could decrypt), consistently hashed: refused on the key.
+  const other = jointKey([all[0]]);
+  refused({ ...honest, ...roundOf(other) }, "round_key_mismatch");
+  refused({ ...honest, ...roundOf(G) }, "round_key_mismatch");
+  refused({ ...honest, ...roundOf(K, { joint_key: "zz" }) }, "round_key_mismatch");
+  // A manifest that names K but is not the one h_R (and so the ballots) were made from.
+  refused({ ...honest, manifest: { ...honest.manifest, round: { number: 2, seats: 1 } } }, "round_hash_mismatch");
+  refused({ ...honest, ...roundOf(other), round_hash: honest.round_hash }, "round_hash_mismatch");
+  refused({ ...honest, round_hash: "00".repeat(64) }, "round_hash_mismatch");
+  refused({ ...honest, round_hash: honest.round_hash.toUpperCase() }, "round_hash_mismatch");
+  refused({ ...honest, manifest: undefined }, "round_hash_mismatch");
+  refused({ ...honest, manifest: null }, "round_hash_mismatch");
+  refused({ ...honest, manifest: [honest.manifest] }, "round_hash_mismatch");
+  refused({ ...honest, manifest: { ...honest.manifest, x: 1.5 } }, "round_hash_mismatch");
+
+  // A key file made before it kept the joint key: refused, nothing computed.
+  const { joint_key: _dropped, ...before } = await openKeyfile(file, "mật khẩu thật dài 2025");
+  const old = await sealKeyfile(CONGRESS, 1, before, "mật khẩu thật dài 2025");
+  const oldKeys = await openMemberKeyfile(old, "mật khẩu thật dài 2025", { congress: CONGRESS, index: 1 });
+  assert.equal(oldKeys.jointKey, null);
+  assert.ok(oldKeys.secretShare.equals(keys.secretShare));
+  refused(honest, "keyfile_without_joint_key", oldKeys);
+});
+
+test("T-3.c: the page's catalogue explains every refusal of the round check", () => {
+  const catalogue = readFileSync(
+    new URL("../../templates/counting/_guardian_messages.html", import.meta.url),
+    "utf8",
+  );
+  for (const key of ["round_hash_mismatch", "round_key_mismatch", "keyfile_without_joint_key"]) {
+    assert.match(catalogue, new RegExp(`data-msg="${key}">\\{\\{ _\\("[^"]+"\\) \\}\\}</span>`), key);
+  }
 });

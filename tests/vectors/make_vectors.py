@@ -352,12 +352,14 @@ def _guardian_ceremony_vectors(
             verify_share(j, share, commits[i - 1])
             boxes.append({"from": i, "to": j, "rng_seed": label, "share": share.hex(), "box": box})
 
-    # The minutes-signing key of member j is an Ed25519 seed kept in its key file.
+    # The minutes-signing key of member j is an Ed25519 seed kept in its key file, with the
+    # joint key K its device computed in the ceremony (checked against each round, T-3.c).
     seeds = {j: test_bytes(f"minutes/{j}", 32) for j in members}
     kf_secret = {
         "communication_secret": comm[2].hex(),
         "secret_share": secret_shares[2].hex(),
         "signing_seed": seeds[2].hex(),
+        "joint_key": K.encode().hex(),
     }
     salt, nonce = test_bytes("keyfile/salt", 16), test_bytes("keyfile/nonce", 12)
     keyfile = _seal_keyfile(CONGRESS, 2, kf_secret, KEYFILE_PASSPHRASE, salt, nonce)

@@ -485,7 +485,9 @@ def round_page(round_id: int) -> str:
 @bp.get("/api/counting/rounds/<int:round_id>/tally")
 @allow(Role.COUNTING)
 def api_tally(round_id: int) -> ResponseReturnValue:
-    """What a member's device decrypts: ``h_R``, the recorded sums, its own ``K_j``."""
+    """What a member's device decrypts: ``h_R``, the recorded sums, its own ``K_j``, and the
+    round manifest, which the device hashes to ``h_R`` and whose joint key it compares with
+    the one in its key file before computing a share (ATTACKS.md T-3.c)."""
 
     def act() -> ResponseReturnValue:
         round_ = _round(round_id)
@@ -498,6 +500,7 @@ def api_tally(round_id: int) -> ResponseReturnValue:
             round=round_.id,
             congress=round_.contest.congress.public_id,
             round_hash=(round_.round_hash or b"").hex(),
+            manifest=round_.manifest,
             state=round_.state.value,
             counters=[c.to_json() for c in tally.recorded_tally(db, round_)],
             me=None if me is None else me.index,

@@ -29,7 +29,7 @@ from election.models import (
     RoundState,
     User,
 )
-from election.services import rounds, users
+from election.services import ceremony_relay, rounds, users
 from election.services.base import SYSTEM, Actor
 from tests import factories
 from tests.e2e.support import Device, Open, open_round
@@ -91,6 +91,29 @@ def _reload(db: Session, round_id: int) -> Round:
     round_ = db.get(Round, round_id)
     assert round_ is not None
     return round_
+
+
+def test_the_device_is_given_the_round_manifest_it_checks_T_3_c(
+    web: WebFixture, counted: Counted
+) -> None:
+    """ATTACKS.md T-3.c: the decryption page's device gets the round manifest, so it can
+    hash it to h_R and compare its joint key with the one in the member's key file (the
+    device side: tests/js/guardian_pages.test.mjs); the page shows h_R's fingerprint."""
+    client, rid = counted.client, counted.round_id
+    assert client.post(f"/counting/rounds/{rid}/tally").status_code == 302
+    info = client.get(f"/api/counting/rounds/{rid}/tally").get_json()
+    with db_session(web) as db:
+        round_ = _reload(db, rid)
+        ceremony = ceremony_relay.current_ceremony(db, round_.contest.congress)
+        assert ceremony is not None and ceremony.joint_key is not None
+        joint_key, manifest, h_r = ceremony.joint_key, round_.manifest, round_.round_hash
+    assert h_r is not None and info["round_hash"] == h_r.hex()
+    assert info["manifest"] == manifest
+    assert crypto.round_hash(info["manifest"]) == h_r
+    assert info["manifest"]["joint_key"] == joint_key.hex()
+    html = client.get(f"/counting/rounds/{rid}").get_data(as_text=True)
+    fingerprint = " ".join(h_r.hex()[i : i + 4] for i in range(0, 16, 4))
+    assert f'data-role="round-fingerprint">{fingerprint}</code>' in html
 
 
 def test_counting_a_round_through_the_pages(web: WebFixture, counted: Counted) -> None:

@@ -14,8 +14,10 @@
 // argument `{ onProgress }` receives scrypt's progress (0..1) for a progress bar.
 //
 // The secret object is the caller's; the guardian pages keep in it (all lowercase hex)
-//   {"communication_secret": d_j, "secret_share": s_j, "signing_seed": <32-byte Ed25519 seed>}
-// (see keyceremony.js for the minutes-signing seed). The passphrase is used exactly as typed,
+//   {"communication_secret": d_j, "secret_share": s_j, "signing_seed": <32-byte Ed25519 seed>,
+//    "joint_key": K}
+// (see keyceremony.js for the minutes-signing seed; K is the joint key the member's device
+// computed in the ceremony, against which guardian/device.js checks every round, T-3.c). The passphrase is used exactly as typed,
 // without Unicode normalisation, as in Python.
 
 import { scryptAsync } from "@noble/hashes/scrypt.js";

@@ -1,9 +1,10 @@
 // The decryption page (templates/counting/round.html): open the member's key file with the
-// passphrase, compute the decryption share of the tally the server recorded (the only
-// ciphertexts a share is accepted for, T-9.a), send it, and follow the t-of-n progress. The
-// page reloads when the result is decrypted.
+// passphrase, check that the round is the key file's (its manifest hashes to h_R and names the
+// joint key the file keeps, T-3.c), compute the decryption share of the tally the server
+// recorded (the only ciphertexts a share is accepted for, T-9.a), send it, and follow the
+// t-of-n progress. The page reloads when the result is decrypted.
 
-import { decryptionShare, openMemberKeyfile } from "./device.js";
+import { checkRound, decryptionShare, openMemberKeyfile, roundFingerprint } from "./device.js";
 import { getJSON, postJSON } from "./http.js";
 import { loadMessages } from "../common/messages.js";
 import { describeError, PageError, readJsonFile, statusLine } from "./status.js";
@@ -58,12 +59,15 @@ export class DecryptPage {
       const keyfile = await readJsonFile(this.root.querySelector('[data-role="keyfile"]'));
       this.status(this.t("keyfile_opening"));
       const passphrase = this.root.querySelector('[data-role="passphrase"]').value;
-      const { secretShare } = await openMemberKeyfile(keyfile, passphrase, {
+      const keys = await openMemberKeyfile(keyfile, passphrase, {
         congress: info.congress,
         index: info.me,
       });
+      // The fingerprint of the h_R this device checked, to compare with the public board's.
+      const checked = this.root.querySelector('[data-role="round-fingerprint"]');
+      if (checked) checked.textContent = roundFingerprint(checkRound(info, keys.jointKey));
       this.status(this.t("share_computing"));
-      const progress = await postJSON(this.urls.share, decryptionShare(info, secretShare));
+      const progress = await postJSON(this.urls.share, decryptionShare(info, keys));
       this.status(this.t("share_sent"), "ok");
       this.show(progress);
     } catch (error) {

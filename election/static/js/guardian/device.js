@@ -24,6 +24,7 @@ import {
   openKeyfile,
   openShare,
   publicShare,
+  roundHash,
   sealKeyfile,
   sealShare,
   signMinutes,
@@ -66,6 +67,7 @@ export class CeremonyDevice {
   #signingSeed;
   #received = new Map();
   #secretShare = null;
+  #jointKey = null;
 
   /**
    * @param {string} congress the congress id (context of the proofs and boxes)
@@ -129,6 +131,9 @@ export class CeremonyDevice {
     let s = this.#polynomial.evaluate(this.index);
     for (const share of this.#received.values()) s = s.add(share);
     this.#secretShare = s;
+    // K from the commitments this device verified, not the server's word: the key file keeps
+    // it, and a decryption share is refused for a round opened under any other key (T-3.c).
+    this.#jointKey = jointKey([...dealers.values()]);
     return null;
   }
 
@@ -138,12 +143,16 @@ export class CeremonyDevice {
 
   /**
    * Once the ceremony is complete: the joint key and this member's public share recomputed
-   * from the commitments must be the server's, and s_j*G must be K_j. Returns the fingerprint.
+   * from the commitments must be the server's (and the joint key the one this device checked
+   * its shares against), and s_j*G must be K_j. Returns the fingerprint.
    */
   confirmResult(state) {
     const all = [...commitmentsOf(state).values()];
     const K = jointKey(all);
     if (K.hex() !== state.joint_key) throw new Error("the server's joint key differs");
+    if (this.#jointKey !== null && !K.equals(this.#jointKey)) {
+      throw new Error("the server's joint key differs");
+    }
     const Kj = publicShare(this.index, all);
     if (Kj.hex() !== state.public_shares[String(this.index)]) {
       throw new Error("the server's public share differs");
@@ -152,7 +161,11 @@ export class CeremonyDevice {
     return fingerprint(K.encode());
   }
 
-  /** The key file, sealed under `passphrase` (a Promise of its JSON object). */
+  /**
+   * The key file, sealed under `passphrase` (a Promise of its JSON object). Its secret keeps
+   * the joint key K this device computed from the commitments it verified (check), which is
+   * the key confirmResult then compares with the server's.
+   */
   keyfile(passphrase) {
     if (!this.checked) throw new Error("the shares have not been checked yet");
     return sealKeyfile(
@@ -162,6 +175,7 @@ export class CeremonyDevice {
         communication_secret: this.#communication.hex(),
         secret_share: this.#secretShare.hex(),
         signing_seed: bytesToHex(this.#signingSeed),
+        joint_key: this.#jointKey.hex(),
       },
       passphrase,
     );
@@ -169,8 +183,10 @@ export class CeremonyDevice {
 }
 
 /**
- * The member's secrets from their key file (a Promise): the secret share s_j (a Scalar) and
- * the minutes-signing seed. Checks that the file is this congress's and this member's.
+ * The member's secrets from their key file (a Promise): the secret share s_j (a Scalar), the
+ * minutes-signing seed and the joint key K the member's device computed in the ceremony (a
+ * Point, or null in a key file made before the file kept it). Checks that the file is this
+ * congress's and this member's.
  */
 export async function openMemberKeyfile(keyfile, passphrase, { congress, index }) {
   if (keyfile.congress !== congress) throw new PageError("keyfile_other_congress");
@@ -181,14 +197,61 @@ export async function openMemberKeyfile(keyfile, passphrase, { congress, index }
   return {
     secretShare: Scalar.decode(hexToBytes(secret.secret_share)),
     signingSeed: hexToBytes(secret.signing_seed),
+    jointKey: secret.joint_key === undefined ? null : point(secret.joint_key),
   };
 }
 
 /**
- * A decryption share of the recorded tally (the body of POST .../shares), checked first
- * against the member's public share: a wrong key file is caught before anything is sent.
+ * h_R's fingerprint as the pages show it (election/web/formatting.format_hash): the first 16
+ * hex digits, lower case, in groups of four.
+ * @param {string} roundHashHex
  */
-export function decryptionShare(info, secretShare) {
+export function roundFingerprint(roundHashHex) {
+  return roundHashHex.slice(0, 16).toLowerCase().match(/.{1,4}/g).join(" ");
+}
+
+/**
+ * The round the server asks a share for is the one the member's key was made for (ATTACKS.md
+ * T-3.c, the trustee's "parallel world"): the manifest it sends must hash to h_R (the hash
+ * every ballot, the board chain and the share's proofs are bound to), and its joint key must
+ * be the one in the member's key file. Throws a PageError otherwise; returns h_R's hex.
+ */
+export function checkRound(info, jointKeyPoint) {
+  if (jointKeyPoint === null || jointKeyPoint === undefined) {
+    throw new PageError("keyfile_without_joint_key");
+  }
+  const manifest = info.manifest;
+  if (manifest === null || typeof manifest !== "object" || Array.isArray(manifest)) {
+    throw new PageError("round_hash_mismatch");
+  }
+  let hash;
+  try {
+    hash = bytesToHex(roundHash(manifest));
+  } catch {
+    throw new PageError("round_hash_mismatch");
+  }
+  if (typeof info.round_hash !== "string" || hash !== info.round_hash) {
+    throw new PageError("round_hash_mismatch");
+  }
+  let K;
+  try {
+    K = point(manifest.joint_key);
+  } catch {
+    throw new PageError("round_key_mismatch");
+  }
+  if (!K.equals(jointKeyPoint)) throw new PageError("round_key_mismatch");
+  return hash;
+}
+
+/**
+ * A decryption share of the recorded tally (the body of POST .../shares). Before anything is
+ * computed or sent: the round must be the key file's (checkRound: manifest -> h_R, its joint
+ * key = the file's K), and s_j*G must be the member's public share K_j, so a wrong key file is
+ * caught too. `keys` is what openMemberKeyfile returns ({secretShare, jointKey}).
+ */
+export function decryptionShare(info, keys) {
+  const { secretShare, jointKey: K } = keys;
+  checkRound(info, K);
   if (!G.mul(secretShare).equals(point(info.public_share))) {
     throw new PageError("keyfile_mismatch");
   }
