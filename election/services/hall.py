@@ -61,6 +61,9 @@ class OpenRoundCounts:
     eligible: int
     #: The chain head h_i of the board, or h_0 = H(board, h_R) before the first ballot.
     board_head: bytes
+    #: h_R: the counting board's devices show its fingerprint before a decryption share
+    #: (ATTACKS.md T-3.c), to be compared with this screen's.
+    round_hash: bytes
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,7 @@ def _open_round(db: Session, round_: Round | None) -> OpenRoundCounts | None:
         cast=agenda.ballots_cast(db, round_),
         eligible=round_.eligible_count or 0,
         board_head=head,
+        round_hash=round_.round_hash,
     )
 
 

@@ -76,6 +76,7 @@ def payload(snap: hall.HallSnapshot) -> dict[str, Any]:
             "eligible_text": format_number(r.eligible),
             "turnout_text": format_percent(r.cast, r.eligible, _TURNOUT) if r.eligible else "—",
             "head": format_hash(r.board_head),
+            "round_hash": format_hash(r.round_hash),
         }
     results = [
         {

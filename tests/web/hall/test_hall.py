@@ -51,6 +51,8 @@ def test_open_round_turnout_is_a_count_with_the_board_head(web: WebFixture) -> N
     assert before["round"]["cast"] == 0
     assert before["round"]["eligible"] == 12
     assert before["round"]["head"] == format_hash(genesis)
+    # h_R's fingerprint, which each counting-board device shows before its share (T-3.c).
+    assert before["round"]["round_hash"] == format_hash(round_.round_hash)
     data = web.app.test_client().get("/api/hall").get_json()
     assert data["round"]["cast"] == 3
     assert data["round"]["cast_text"] == "3"
@@ -62,6 +64,8 @@ def test_open_round_turnout_is_a_count_with_the_board_head(web: WebFixture) -> N
     text = json.dumps(data, ensure_ascii=False)
     assert "DV0" not in text and "credential" not in text
     assert data["results"] == []
+    page = web.app.test_client().get("/hall").get_data(as_text=True)
+    assert f'data-testid="hall-round-hash">{format_hash(round_.round_hash)}</code>' in page
 
 
 @pytest.mark.parametrize("state", [RoundState.CLOSED, RoundState.TALLIED, RoundState.DECRYPTED])
