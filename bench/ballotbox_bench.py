@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.loadgen import Server, Setup, make_ballots, prepare, stream  # noqa: E402
-from bench.run import machine_line  # noqa: E402
+from bench.run import machine_line, unit_costs  # noqa: E402
 
 #: ATTACKS.md T-18.a: twice the delegates submit within this many seconds...
 TARGET_WALL_S = 60.0
@@ -214,6 +214,9 @@ def main() -> int:
         runs.append(run(pg, args.voters, args.names, args.seats, args.concurrency, args.workers))
     out = {
         "machine": machine_line(),
+        # The machine's speed drifts by up to 2x: one variable-base multiplication timed in
+        # this run, to compare with the unit-cost table of the main benchmark.
+        "var_mul_us": unit_costs()["var_mul"] * 1e6,
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "runs": runs,
     }

@@ -516,6 +516,13 @@ def _render_ballotbox() -> list[str]:
             + " | ".join(board)
             + " |"
         )
+    if "var_mul_us" in data:
+        lines += [
+            "",
+            f"Machine speed during this run: one variable-base multiplication took "
+            f"{data['var_mul_us']:.0f} µs (the unit-cost table above, from its own run, says "
+            "how fast the machine was then).",
+        ]
     lines.append("")
     lines.append(
         "Target (ATTACKS.md T-18.a; issue 5 asked 90 s): all 900 accepted within 60 s, none "
