@@ -65,6 +65,7 @@ __all__ = [
     "cast_ballot",
     "challenge_ballot",
     "find_by_tracking_code",
+    "lock_round",
     "reconcile",
     "round_context",
     "turnout",
@@ -234,8 +235,12 @@ def _verify(round_: Round, ballot: crypto.CiphertextBallot) -> None:
         raise BallotRejected(Check.PROOF, str(e)) from e
 
 
-def _lock_round(db: Session, round_id: int) -> Round:
-    """Start the write transaction holding the round's lock, and re-read the round."""
+def lock_round(db: Session, round_id: int) -> Round:
+    """Start the write transaction holding the round's lock, and re-read the round.
+
+    The ballot box appends under it, and ``rounds.close_round`` takes it too, so a close
+    waits for the append in flight (ATTACKS.md T-18.c). It commits the session's open
+    read transaction first: the lock must be taken at BEGIN."""
     db.commit()  # end any read transaction: the lock must be taken at BEGIN
     if db.get_bind().dialect.name == "sqlite":
         db.connection(execution_options={"dhvote_begin": "IMMEDIATE"})
@@ -302,7 +307,7 @@ def cast_ballot(
 
     round_id, credential_id = round_.id, credential.id
     try:
-        locked = _lock_round(db, round_id)
+        locked = lock_round(db, round_id)
         _check_open(locked, ballot)
         round_hash = ballot.round_hash  # equal to the locked round's, checked just above
         again = db.scalar(
@@ -395,7 +400,7 @@ def challenge_ballot(db: Session, round_: Round, audited: Any, *, now: datetime)
     h_B = ballot.hash()
     round_id, credential_id = round_.id, credential.id
     try:
-        locked = _lock_round(db, round_id)
+        locked = lock_round(db, round_id)
         _check_open(locked, ballot)
         if _duplicate_components(db, round_id, components):
             raise _clash(round_id)

@@ -74,7 +74,7 @@ from election.models import (
 )
 from election.rules.values import is_whole
 from election.services import events
-from election.services.ballotbox import _lock_round as lock_round
+from election.services.ballotbox import lock_round
 from election.services.base import Actor, require_role, service
 from election.services.candidates import (
     check_list,

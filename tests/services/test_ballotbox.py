@@ -7,12 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import shutil
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,7 +30,6 @@ from election.services import ballotbox, candidates, credentials, rounds
 from election.services.ballotbox import BallotRejected, Check
 from election.services.base import SYSTEM
 from tests import factories
-from tests.conftest import _database_params
 from tests.factories import NOW, later
 
 
@@ -307,24 +303,6 @@ def test_tracking_code_lookup(box: Box) -> None:
     # Not a code: one group, a broken group, too long.
     for bad in ("", code[:5], code + "-AB", "-".join([code] * 6)):
         assert ballotbox.find_by_tracking_code(box.db, box.round, bad) == []
-
-
-@pytest.fixture(params=_database_params())
-def committed_engine(
-    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
-) -> Iterator[sa.Engine]:
-    """An engine whose commits other connections see (the ``session`` fixture's PostgreSQL
-    transaction is rolled back and invisible to other threads)."""
-    from election.db import make_engine
-
-    if request.param == "sqlite":
-        path = tmp_path / "box.sqlite3"
-        shutil.copyfile(sqlite_template, path)
-        engine = make_engine(f"sqlite:///{path}")
-        yield engine
-        engine.dispose()
-    else:
-        yield request.getfixturevalue("postgres_engine")
 
 
 def test_concurrent_casts_by_one_credential_accept_exactly_one(

@@ -1,54 +1,35 @@
 """Closing a round while ballots arrive (ATTACKS.md section 18), on SQLite and PostgreSQL.
 
-The ballot box appends under the round's write lock (``ballotbox._lock_round``); closing
+The ballot box appends under the round's write lock (``ballotbox.lock_round``); closing
 takes the same lock, so a close and an append never interleave.
 """
 
 from __future__ import annotations
 
-import shutil
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from election.db import make_engine
 from election.errors import IllegalTransition
 from election.models import BoardEntry, Event, Round, RoundState
 from election.services import ballotbox, rounds
 from election.services.ballotbox import BallotRejected, Check
 from election.services.base import SYSTEM
-from tests.conftest import _database_params
 from tests.factories import later
 from tests.services.test_ballotbox import open_box
 
 
-@pytest.fixture(params=_database_params())
-def engine(
-    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
-) -> Iterator[sa.Engine]:
-    """An engine whose commits other connections see."""
-    if request.param == "sqlite":
-        path = tmp_path / "close.sqlite3"
-        shutil.copyfile(sqlite_template, path)
-        engine = make_engine(f"sqlite:///{path}")
-        yield engine
-        engine.dispose()
-    else:
-        yield request.getfixturevalue("postgres_engine")
-
-
 def test_close_waits_for_the_append_in_flight_and_is_idempotent(
-    engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+    committed_engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """T-18.c: the presidium closes while a delegate's ballot is being appended (the ballot
     box holds the round's lock). The close does not fail and does not slip in between: the
     append finishes with its receipt, the close counts it, a later cast is refused without a
     receipt, and closing again (a second click, a second operator) changes nothing."""
+    engine = committed_engine
     setup = Session(engine, expire_on_commit=False)
     box = open_box(setup)
     round_id = box.round.id
@@ -56,7 +37,7 @@ def test_close_waits_for_the_append_in_flight_and_is_idempotent(
     late = box.ballot(1).to_json()
 
     appending, finish = threading.Event(), threading.Event()
-    real_lock = ballotbox._lock_round
+    real_lock = ballotbox.lock_round
     outcome: dict[str, Any] = {}
 
     def lock_then_wait(db: Session, rid: int) -> Round:
@@ -66,7 +47,7 @@ def test_close_waits_for_the_append_in_flight_and_is_idempotent(
             assert finish.wait(10)
         return locked
 
-    monkeypatch.setattr(ballotbox, "_lock_round", lock_then_wait)
+    monkeypatch.setattr(ballotbox, "lock_round", lock_then_wait)
 
     def cast() -> None:
         with Session(engine, expire_on_commit=False) as db:
