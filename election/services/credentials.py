@@ -57,7 +57,8 @@ __all__ = [
     "revoke_credential",
 ]
 
-#: The event of the presidium's decision allowing a re-issue while a round is open.
+#: The event of a re-issue, and of the presidium's decision allowing one while a round is open.
+REISSUE = "credential.reissue"
 REISSUE_DECISION = "credential.reissue_authorised"
 
 
@@ -297,6 +298,17 @@ def revoke_credential(
     return credential
 
 
+def _reissue_events(db: Session, congress: str) -> list[Event]:
+    """The congress's ``credential.reissue`` events, in log order."""
+    return list(
+        db.scalars(
+            sa.select(Event)
+            .where(Event.congress == congress, Event.action == REISSUE)
+            .order_by(Event.seq)
+        )
+    )
+
+
 def _decisions_and_uses(db: Session, member: Member) -> tuple[list[Event], set[int]]:
     congress = member.congress.public_id
     decisions = list(
@@ -312,9 +324,7 @@ def _decisions_and_uses(db: Session, member: Member) -> tuple[list[Event], set[i
     )
     used = {
         int(e.data["decision"])
-        for e in db.scalars(
-            sa.select(Event).where(Event.congress == congress, Event.action == "credential.reissue")
-        )
+        for e in _reissue_events(db, congress)
         if e.data.get("decision") is not None
     }
     return decisions, used
@@ -408,7 +418,7 @@ def reissue_credential(
     events.record(
         db,
         actor,
-        "credential.reissue",
+        REISSUE,
         new,
         now=now,
         congress=congress,
@@ -426,18 +436,11 @@ def reissue_credential(
 
 def reissues_during(db: Session, round_: Round) -> list[ReissueNotice]:
     """The badges re-issued while ``round_`` was open, for its public board (T-17.b)."""
-    congress = round_.contest.congress.public_id
-    notices = []
-    for e in db.scalars(
-        sa.select(Event)
-        .where(Event.congress == congress, Event.action == "credential.reissue")
-        .order_by(Event.seq)
-    ):
-        if e.data.get("round") == round_.id:
-            notices.append(
-                ReissueNotice(e.at, e.data["revoked"], e.data["public_key"], e.data["decision"])
-            )
-    return notices
+    return [
+        ReissueNotice(e.at, e.data["revoked"], e.data["public_key"], e.data["decision"])
+        for e in _reissue_events(db, round_.contest.congress.public_id)
+        if e.data.get("round") == round_.id
+    ]
 
 
 @service

@@ -77,7 +77,9 @@ NOTE_MAX = 1000
 def credential_fingerprint(public_key: bytes) -> str:
     """A public credential ``Y`` as people read it aloud: its first 16 hex digits, in groups
     of four — the digits the credentials desk shows when it issues the credential, and the
-    start of the ``credential`` field of the ballot in the board's JSON."""
+    start of the ``credential`` field of the ballot in the board's JSON. Pages write other
+    keys the same way with the ``hash_short`` filter (``election.web.formatting.format_hash``,
+    which a service may not import); the spot check keeps this text in its event."""
     digits = public_key.hex()[:16]
     return " ".join(digits[i : i + 4] for i in range(0, 16, 4))
 
